@@ -1,0 +1,1 @@
+"""HTTP surfaces: the citizen API and web chat, the agent console API, WhatsApp, admin and metrics."""

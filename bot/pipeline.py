@@ -1,0 +1,276 @@
+"""The answer pipeline, top to bottom in ``Pipeline.answer``.
+
+normalise -> detect language -> route (person? emergency? harmful? personal case? off-topic?)
+-> retrieve (BM25 + dense + Roman shadow, fused) -> rank services -> assess confidence
+-> compose a cited answer | ask which service | hand off with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from bot import canned
+from bot.compose import Composed, compose_answer, doc_for, section_text
+from bot.confidence import ConfidenceModel, assess_confidence
+from bot.config import Config
+from bot.errors import InputError
+from bot.routing import Route, route_message
+from bot.sections import detect_section
+from bot.services import ServiceVocabulary, rank_services
+from bot.session import SessionMemory, SessionState
+from bot.types import Assessment, Citation, HandoffReason, Outcome, Reply
+from models.embedders import Embedder, make_embedder
+from models.langid import REGIONAL, LanguageGuess, detect_language
+from retrieval.chunking import split_sentences
+from retrieval.index import IndexData, load_data
+from retrieval.search import HybridRetriever, RetrievalSettings
+from retrieval.tokenise import tokenise
+
+_FOLLOW_UP = re.compile(r"^(?:aur|or|and|what about|also|phir|اور|پھر|نیز)\b", re.IGNORECASE)
+_TRACKING_CUES = re.compile(r"track|status|8400|9988|8171|ٹریک|اسٹیٹس|صورتحال|معلوم", re.IGNORECASE)
+EMERGENCY_SERVICE = "emergency-helplines"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def check_message(message: object, max_chars: int) -> str:
+    """The message as text, or an InputError saying what is wrong with it."""
+    if not isinstance(message, str):
+        raise InputError(f"message must be a string, got {type(message).__name__}")
+    text = message.strip()
+    if not text:
+        raise InputError("message is empty: type a question, e.g. 'passport ki fee kitni hai?'")
+    if len(text) > max_chars:
+        raise InputError(f"message is {len(text)} characters; the limit is {max_chars}. Send a shorter question.")
+    return text
+
+
+def reply_language(guess: LanguageGuess, state: SessionState) -> str:
+    """ur / en / ur-Latn; regional languages are answered in Urdu; an unclear short message keeps
+    the conversation's language."""
+    if guess.lang in ("ur", "en", "ur-Latn"):
+        if guess.confidence < 0.6 and state.language and guess.script == "Latn" and state.language != "ur":
+            return state.language
+        return guess.lang
+    if guess.lang in REGIONAL:
+        return "ur"
+    return state.language or "ur"
+
+
+class Pipeline:
+    """Cheap to construct; ``load()`` loads the index and models. Thread-safe for reads."""
+
+    def __init__(self, config: Config, embedder: Embedder | None = None, memory: SessionMemory | None = None,
+                 data_loader: Callable[[], IndexData] | None = None) -> None:
+        self.config = config
+        self.embedder = embedder or make_embedder(
+            config.embedder.backend, config.embedder.path, config.embedder.threads,
+            str(config.resolve(config.index.cache_path)))
+        self.memory = memory or SessionMemory()
+        self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
+        self.retriever: HybridRetriever | None = None
+        self.confidence_model = ConfidenceModel.load()
+
+    def load(self) -> None:
+        data = self._data_loader()
+        r = self.config.retrieval
+        retriever = HybridRetriever(data, self.embedder, RetrievalSettings(
+            r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram))
+        retriever.load()
+        self.vocab = ServiceVocabulary(data)
+        self.departments = load_departments(self.config.resolve(self.config.corpus.path) / "departments.yaml")
+        self.retriever = retriever  # swapped last: a reload never exposes a half-built pipeline
+
+    @property
+    def data(self) -> IndexData:
+        assert self.retriever is not None, "Pipeline.load() was not called"
+        return self.retriever.data
+
+    def answer(self, message: object, session_id: str | None = None, channel: str = "web") -> Reply:
+        """One citizen turn, start to finish."""
+        started = time.perf_counter()
+        text = check_message(message, self.config.limits.max_message_chars)
+        sid, mid = session_id or new_id(), new_id()
+        state = self.memory.get(sid)
+        guess = detect_language(text)
+        lang = reply_language(guess, state)
+        route = route_message(text)
+        if route.outcome is not None:
+            reply = self._routed(route, text, sid, mid, lang, guess)
+        else:
+            asked = detect_section(text) or (state.pending_section if state.options else None)
+            assessment = self._assess(text, state, asked, guess)
+            reply = self._decide(assessment, text, sid, mid, lang, guess, state)
+        self.memory.put(sid, _next_state(state, reply, lang))
+        elapsed = round((time.perf_counter() - started) * 1000, 2)
+        return _with_timing(reply, elapsed)
+
+    # --- stages -------------------------------------------------------------------------------
+
+    def _search(self, query: str, asked: str | None, latin: bool) -> Assessment:
+        assert self.retriever is not None
+        hits = self.retriever.search(query)
+        services = rank_services(hits)
+        return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin)
+
+    def _assess(self, text: str, state: SessionState, asked: str | None, guess: LanguageGuess) -> Assessment:
+        """Retrieve for the message; a short follow-up is retried in the context of the last service."""
+        latin = guess.script == "Latn"
+        chosen = self._pick_option(text, state.options)
+        if chosen:
+            return self._search(f"{self._title(chosen)} {text}", asked, latin)
+        assessment = self._search(text, asked, latin)
+        follow_up = state.service_id and len(text.split()) <= 7 and (asked or _FOLLOW_UP.search(text))
+        if follow_up and assessment.confidence < self.config.answer.answer_threshold:
+            contextual = self._search(f"{self._title(state.service_id or '')} {text}", asked, latin)
+            if contextual.service and contextual.service.service_id == state.service_id:
+                return contextual
+        return assessment
+
+    def _decide(self, a: Assessment, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess,
+                state: SessionState) -> Reply:
+        cfg = self.config.answer
+        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang)
+        composed = self._compose(a, lang, text) if a.service else None
+        if a.service is None or composed is None or a.confidence < cfg.answer_threshold:
+            regional = guess.lang in REGIONAL
+            reason = HandoffReason.UNSUPPORTED_LANGUAGE if regional else (
+                HandoffReason.OUT_OF_SCOPE if _coverage(a) == 0.0 else HandoffReason.LOW_CONFIDENCE)
+            return Reply(outcome=Outcome.HANDOFF, handoff_reason=reason, answer=canned.handoff_text(reason, lang),
+                         confidence=a.confidence, suggested_answer=composed.text if composed else "",
+                         citations=(composed.citation,) if composed else (), rule=f"confidence<{cfg.answer_threshold}",
+                         service_id=a.service.service_id if a.service else None, section=a.section, **base)
+        if self._should_clarify(a, state):
+            assert a.runner_up is not None
+            options = (a.service.service_id, a.runner_up.service_id)
+            titles = tuple(self._title(o, lang) for o in options)
+            body = canned.CLARIFY[lang] + "\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+            return Reply(outcome=Outcome.CLARIFY, answer=body, confidence=a.confidence, options=titles,
+                         option_service_ids=options,
+                         section=a.section, rule="clarify:close_services", **base)
+        answer = composed.text
+        if guess.lang in REGIONAL:
+            answer += "\n\n" + canned.REGIONAL_OFFER[guess.lang]
+        return Reply(outcome=Outcome.ANSWERED, answer=answer, confidence=a.confidence, citations=(composed.citation,),
+                     service_id=a.service.service_id, section=composed.citation.section, rule="answered", **base)
+
+    def _should_clarify(self, a: Assessment, state: SessionState) -> bool:
+        if a.runner_up is None or a.service is None or state.options:
+            return False
+        same_department = a.service.service_id.split("-")[0] == a.runner_up.service_id.split("-")[0]
+        margin = dict(a.features).get("margin", 99.0)
+        return same_department and margin < self.config.answer.clarify_margin
+
+    def _compose(self, a: Assessment, lang: str, text: str) -> Composed | None:
+        assert a.service is not None
+        cfg = self.config.answer
+        return compose_answer(self.data.documents, self.departments, a.service.service_id, a.section, lang, text,
+                              cfg.max_items, cfg.max_chars)
+
+    def _routed(self, route: Route, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess) -> Reply:
+        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang, rule=route.rule)
+        if route.outcome is Outcome.SMALLTALK:
+            return Reply(outcome=Outcome.SMALLTALK, answer=canned.SMALLTALK[route.kind][lang], confidence=1.0, **base)
+        assert route.reason is not None
+        answer = canned.handoff_text(route.reason, lang)
+        citations: tuple[Citation, ...] = ()
+        if route.reason is HandoffReason.EMERGENCY:
+            answer, citations = self._emergency_answer(lang)
+        elif route.reason is HandoffReason.PERSONAL_CASE:
+            extra = self._tracking_help(text, lang, guess)
+            if extra:
+                answer += f"\n\n{canned.PERSONAL_TRACKING[lang]}\n{extra.text}"
+                citations = (extra.citation,)
+        return Reply(outcome=Outcome.HANDOFF, handoff_reason=route.reason, answer=answer, confidence=1.0,
+                     citations=citations, suggested_answer=answer, **base)
+
+    def _emergency_answer(self, lang: str) -> tuple[str, tuple[Citation, ...]]:
+        head, tail = canned.handoff_text(HandoffReason.EMERGENCY, lang), canned.EMERGENCY_TAIL[lang]
+        composed = compose_answer(self.data.documents, self.departments, EMERGENCY_SERVICE, "contact", lang,
+                                  "", max_items=10, max_chars=self.config.answer.max_chars)
+        if composed is None:
+            return f"{head}\n{canned.EMERGENCY_FALLBACK[lang]}\n\n{tail}", ()
+        return f"{head}\n{composed.text}\n\n{tail}", (composed.citation,)
+
+    def _tracking_help(self, text: str, lang: str, guess: LanguageGuess) -> Composed | None:
+        """The service's own tracking instructions, when the question names a service we know."""
+        a = self._search(text, "procedure", guess.script == "Latn")
+        if a.service is None or a.confidence < self.config.answer.answer_threshold * 0.6:
+            return None
+        dept = a.service.service_id.split("-")[0]
+        tracking = next((d.service_id for d in self.data.documents.values()
+                         if d.service_id.startswith(dept + "-") and d.service_id.endswith("-tracking")), None)
+        if tracking:
+            return compose_answer(self.data.documents, self.departments, tracking, "procedure", lang, text, 6, 600)
+        doc = doc_for(self.data.documents, a.service.service_id, lang)
+        if doc is None:
+            return None
+        for key in ("faq", "contact", "procedure", "notes"):
+            if any(_TRACKING_CUES.search(i) for i in split_sentences(section_text(doc, key) or "")):
+                return compose_answer(self.data.documents, self.departments, a.service.service_id, key, lang,
+                                      "status track", 3, 500)
+        return None
+
+    def _pick_option(self, text: str, options: tuple[str, ...]) -> str | None:
+        """The service a reply to a clarifying question chose: "1"/"2" or a word of its title."""
+        if not options:
+            return None
+        t = text.strip().rstrip(".۔").translate(str.maketrans("۱۲", "12"))
+        if t in ("1", "2"):
+            return options[int(t) - 1]
+        words = set(tokenise(text))
+        title_words = {o: set(tokenise(" ".join(self._title(o, c) for c in ("en", "ur", "ur-Latn")))) for o in options}
+        for option in options:
+            others = set().union(*(w for o, w in title_words.items() if o != option))
+            if words & (title_words[option] - others):  # a word only this option's title has
+                return option
+        return None
+
+    def _title(self, service_id: str, lang: str = "en") -> str:
+        doc = doc_for(self.data.documents, service_id, lang)
+        return doc.title if doc else service_id
+
+
+def _coverage(a: Assessment) -> float:
+    return dict(a.features).get("coverage", 0.0)
+
+
+def _next_state(state: SessionState, reply: Reply, lang: str) -> SessionState:
+    return SessionState(
+        language=lang, service_id=reply.service_id or state.service_id,
+        section=reply.section or state.section, options=reply.option_service_ids,
+        pending_section=reply.section if reply.outcome is Outcome.CLARIFY else None, turns=state.turns + 1,
+    )
+
+
+def _with_timing(reply: Reply, elapsed_ms: float) -> Reply:
+    from dataclasses import replace
+
+    return replace(reply, timings_ms=(("total", elapsed_ms),))
+
+
+def load_departments(path: Path) -> dict[str, dict[str, str]]:
+    """{department id: {"en": name, "ur": name, "website":…, "helpline":…}} from departments.yaml."""
+    if not path.exists():
+        return {}
+    rows = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    return {
+        str(r["id"]): {"en": str(r.get("name_en", "")), "ur": str(r.get("name_ur", "")),
+                       "website": str(r.get("website", "")), "helpline": str(r.get("helpline", ""))}
+        for r in rows
+    }
+
+
+def build_pipeline(config: Config) -> Pipeline:
+    """A loaded pipeline for ``config`` (raises IndexMissingError when no index is built)."""
+    pipeline = Pipeline(config)
+    pipeline.load()
+    return pipeline

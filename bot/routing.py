@@ -1,0 +1,144 @@
+"""Deterministic routing before retrieval: a person asked for, an emergency, a harmful request, a
+personal case, a foreign government's service, off-topic chat, or a greeting.
+
+Rules are plain patterns in Urdu script, English and Roman Urdu, matched on normalised text, so every
+decision can be read and audited. Order matters: an emergency beats everything; asking "how do I
+complain about a bribe" is a service question, not a harmful one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.types import HandoffReason, Outcome
+from retrieval.normalise import normalise
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    outcome: Outcome | None  # None: go on to retrieval
+    reason: HandoffReason | None = None
+    rule: str = ""  # which rule fired, for the audit log
+    kind: str = ""  # smalltalk kind: "greeting" | "thanks"
+
+
+CONTINUE = Route(None)
+
+
+_AR = "\u0600-\u06ff"
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    """One regex from alternatives. Urdu-script alternatives must start a word ("سم", SIM, is not
+    the end of "موسم"); a trailing "$" in an alternative means it must also end one."""
+    def wrap(p: str) -> str:
+        core = p.lstrip("^")
+        if not core or not "\u0600" <= core[0] <= "\u06ff":
+            return p
+        anchor = "^" if p.startswith("^") else f"(?<![{_AR}])"
+        return anchor + (core[:-1] + f"(?![{_AR}])" if core.endswith("$") else core)
+
+    return re.compile("|".join(f"(?:{wrap(p)})" for p in patterns))
+
+
+EMERGENCY = _rx(
+    r"\baag\b.*\blag\b", r"\bfire\b.*\b(?:house|home|building|shop|ghar|lagi|lag)\b", r"\bon fire\b",
+    r"\b(?:is|are|has been|had an?|hua|ho gaya|ho gya|hogaya)\s+(?:an? )?accident", r"\baccident\b.*\b(?:ho|hua|hogaya|gaya|gya)\b",
+    r"\b(?:bleeding|unconscious|not breathing|heart attack|dying|drowning|overdose)\b",
+    r"\b(?:behosh|dil ka daura|saans nahi|khoon beh|doob raha|doob rahi|mar raha|mar rahi)\b",
+    r"\b(?:suicide|kill myself|end my life|want to die|self.?harm|khudkushi|khud ?kushi|jaan de d|mar jana chahta|mar jana chahti)\b",
+    r"\b(?:beating me|hitting me|attacking|attacked|kidnap|abduct|rape|maar raha|maar rahi|mar peet|maar peet|tashaddud|agwa)\b",
+    r"\b(?:flood|selab|sailaab|earthquake|zalzala|building (?:collapsed|gir))\b.*\b(?:phans|trapped|help|madad|gir)\b",
+    r"\b(?:help+|bachao|madad karo)\s*!+",
+    "آگ لگ", "ایکسیڈنٹ ہو", "حادثہ ہو", "بے ہوش", "دل کا دورہ", "سانس نہیں", "خون بہ", "ڈوب رہ", "مر رہ",
+    "خودکشی", "جان دے د", "مرنا چاہت", "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
+    "سیلاب میں پھنس", "زلزلہ", "بچاؤ", "فوری مدد",
+)
+HUMAN = _rx(
+    r"\b(?:human|real person|a person|agent|representative|operator|customer (?:care|service)|call (?:centre|center))\b",
+    r"\b(?:talk|speak|connect|transfer)\b.*\b(?:someone|somebody|person|staff|officer)\b",
+    r"\b(?:insaan|insan|banday?|admi|aadmi|namainda|numainda|nu?maind[ae]|agent|operator)\b.*\b(?:baat|bat|rabta|connect|milao|milaen)\b",
+    r"\b(?:kisi|kisi se)\b.*\b(?:baat|bat)\b.*\b(?:karn|krn|karw|krw|karao|krao|karni|krni)",
+    "نمائندے", "نمائندہ", "انسان سے", "ایجنٹ", "کسی افسر", "کسی سے بات", "آپریٹر", "بندے سے بات", "آدمی سے بات",
+)
+_COMPLAINT = _rx(r"\b(?:complain|complaint|report|shikayat|shikait|ombudsman|mohtasib)", "شکایت", "رپورٹ", "محتسب")
+SENSITIVE = _rx(
+    r"\b(?:fake|forged?|forgery|counterfeit|jaali|jali|jaaly|nakli|naqli|duplicate banwa\w* bina)\b.*\b(?:card|cnic|degree|passport|document|certificate|domicile|licen[cs]e|stamp|bill|nikah|b.?form|frc|visa|id)\b",
+    r"\b(?:card|cnic|degree|passport|document|certificate|domicile|licen[cs]e|stamp|id)\b.*\b(?:fake|forged?|jaali|jali|nakli|naqli)\b",
+    r"\b(?:bribe|rishwat|rshwat|under the table|chai pani)\b",
+    r"\b(?:extra|zyada|ziada|alag se|oopar se|upar se)\s+(?:paise|paisay|pese|money)\b.*\b(?:jaldi|fast|quick|kaam)\b",
+    r"\b(?:someone else'?s|kisi aur ka|kisi ka bhi|dusre ka|doosre ka)\b.*\b(?:data|cnic|card|sim|details|record|number)\b",
+    r"\b(?:hack|bypass|without biometric|bina biometric|biometric ke baghair|fraud kar|scam kar)\b",
+    r"\b(?:underage|age kam|umar kam|age (?:change|badal)|umar badal)\b.*\b(?:fake|jaali|jhoot|lie)\b",
+    "جعلی", "نقلی", "رشوت", "کسی اور کا ڈیٹا", "دوسرے کا شناختی", "بائیومیٹرک کے بغیر", "ہیک",
+)
+_HOW = _rx(
+    r"\b(?:how (?:do|can|to|should)|kaise|kese|kaisay|kesay|kais[ae]|tareeq|tariq|process|procedure|check karn|check krn|track karn|track krn)\b",
+    "کیسے", "طریقہ", "چیک کر",
+)
+PERSONAL = _rx(
+    r"\b(?:my|mera|meri|mere|hamara|hamari|humara|humari)\b.*\b(?:application|card|cnic|passport|pension|claim|case|complaint|payment|paisa|paise|paisay|qist|refund|file|request|form|licen[cs]e|bill|connection|meter)\b.*\b(?:status|kya bana|kia bana|kab aa|kab ay|kab mil|kab tak aa|kab (?:credit|jama|transfer|release)|abhi tak|ab tak|still|not (?:received|ready|credited|arrived|come)|nahi (?:aa|ay|mil|ban)|nhi (?:aa|ay|mil|ban)|kyun|kyon|why|where is|credited|approved|rejected|reject|pending|delay|ready)",
+    r"\b(?:why is my|where is my|when will my|what happened to my|status of my)\b",
+    r"\b(?:tracking|application|token|receipt|complaint|claim)\s*(?:id|no|number|#)?\s*[:#]?\s*\d{6,}",
+    r"\b\d{5}-?\d{7}-?\d\b.*\b(?:status|check|kya|kab|batao|bataen)\b",
+    "میری درخواست", "میرا کارڈ ابھی", "میرا شناختی کارڈ ابھی", "میرا پاسپورٹ ابھی", "میری پنشن", "میرے پیسے",
+    "میری قسط", "میرا کیس", "میری شکایت کا", "کا کیا بنا", "ابھی تک نہیں", "کب آئے گا میرا", "کب آئے گی میری",
+)
+FOREIGN = _rx(
+    r"\b(?:uk|u\.k\.|british|us|usa|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|passport|aadhaar|aadhar|emirates id|social security|driving licen[cs]e|licen[cs]e|pr|residence|tax return|nin)\b",
+    r"\b(?:aadhaar|aadhar|iqama|green card|emirates id|social security number|nhs|schengen)\b",
+    "ویزا", "اقامہ", "گرین کارڈ", "آدھار",
+)
+_PAKISTANI = _rx(r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani)\b", "پاکستان", "نادرا", "نائیکوپ")
+OFF_TOPIC = _rx(
+    r"\b(?:cricket|match|score|psl|world cup|football|hockey|weather|mausam|temperature|rain forecast|recipe|biryani|cook|poem|poetry|shayari|shair|ghazal|joke|latifa|song|gaana|gana|movie|film|drama|actor|actress)\b",
+    r"\b(?:dollar rate|gold (?:rate|price)|sone ka bhao|sone ki qeemat|petrol price|stock|bitcoin|crypto)\b",
+    r"\b(?:election|vote kis|imran khan|nawaz sharif|zardari|bilawal|maryam|pti|pmln|pml-n|ppp|prime minister kaun|best party|politics|siyasat)\b",
+    r"\b(?:capital of|who is the|who was|history of|solve|equation|calculate|square root|translate this|write (?:me )?an? (?:essay|story|poem|letter))\b",
+    r"\b(?:love|girlfriend|boyfriend|rishta|horoscope|zodiac)\b",
+    "کرکٹ", "میچ", "موسم", "ترکیب", "نظم", "شاعری", "غزل", "لطیفہ", "گانا", "فلم", "ڈرامہ", "ڈالر کا ریٹ",
+    "سونے کی قیمت", "الیکشن", "انتخابات", "عمران خان", "نواز شریف", "سیاست", "دارالحکومت",
+)
+_SERVICE_WORDS = _rx(
+    r"\b(?:cnic|nicop|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest)\w*\b",
+    "شناختی", "پاسپورٹ", "ب فارم", "ٹیکس", "لائسنس", "بل$", "بجلی", "گیس", "سم$", "ڈومیسائل", "فرد$", "رجسٹری", "پنشن",
+)
+GREETING = _rx(
+    r"^(?:hi+|hello|hey|salam|salaam|slam|aoa|a\.o\.a|assalam|asalam|assalamu|assalam o alaikum|asalam o alaikum|assalamualaikum|good (?:morning|evening|afternoon))\b",
+    "^السلام", "^سلام", "^ہیلو", "^آداب",
+)
+THANKS = _rx(
+    r"\b(?:thanks?|thank you|thx|shukriya|shukria|shukriyah|jazakallah|jazak allah|meherbani|mehrbani)\b",
+    "شکریہ", "جزاک اللہ", "مہربانی",
+)
+
+
+def route_message(text: str) -> Route:
+    """Decide whether a message ends before retrieval, and why.
+
+    >>> route_message("insaan se baat karni hai").reason.value
+    'user_requested'
+    >>> route_message("passport ki fee kitni hai").outcome is None
+    True
+    """
+    t = normalise(text)
+    if EMERGENCY.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.EMERGENCY, "emergency")
+    if SENSITIVE.search(t) and not _COMPLAINT.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.SENSITIVE, "harmful_request")
+    if HUMAN.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.USER_REQUESTED, "asked_for_person")
+    if PERSONAL.search(t) and not _HOW.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.PERSONAL_CASE, "personal_case")
+    if FOREIGN.search(t) and not _PAKISTANI.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.OUT_OF_SCOPE, "foreign_service")
+    if OFF_TOPIC.search(t) and not _SERVICE_WORDS.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.OUT_OF_SCOPE, "off_topic")
+    words = t.split()
+    if len(words) <= 6 and not _SERVICE_WORDS.search(t):
+        if THANKS.search(t):
+            return Route(Outcome.SMALLTALK, None, "thanks", kind="thanks")
+        if GREETING.search(t):
+            return Route(Outcome.SMALLTALK, None, "greeting", kind="greeting")
+    return CONTINUE

@@ -1,0 +1,88 @@
+"""Section keys: their display names per language, and which section a question asks about.
+
+Intent cues are word stems in Urdu script, English and Roman Urdu; matching is on normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from retrieval.normalise import normalise
+
+DISPLAY: dict[str, dict[str, str]] = {
+    "overview": {"en": "About", "ur": "تعارف", "ur-Latn": "Taaruf"},
+    "eligibility": {"en": "Who can apply", "ur": "اہلیت", "ur-Latn": "Ahliyat"},
+    "documents": {"en": "Documents needed", "ur": "ضروری دستاویزات", "ur-Latn": "Zaroori kaghzat"},
+    "procedure": {"en": "Steps", "ur": "طریقہ کار", "ur-Latn": "Tareeqa"},
+    "fees": {"en": "Fees", "ur": "فیس", "ur-Latn": "Fees"},
+    "processing_time": {"en": "How long it takes", "ur": "درکار وقت", "ur-Latn": "Kitna waqt lagta hai"},
+    "where_to_apply": {"en": "Where to apply", "ur": "کہاں درخواست دیں", "ur-Latn": "Kahan apply karein"},
+    "contact": {"en": "Contact", "ur": "رابطہ", "ur-Latn": "Rabta"},
+    "faq": {"en": "Common questions", "ur": "عام سوالات", "ur-Latn": "Aam sawalat"},
+    "notes": {"en": "Notes", "ur": "نوٹ", "ur-Latn": "Note"},
+}
+
+# Cue patterns per section, checked in this order (the first match wins where several do, so the
+# specific ones come first: "how long" is processing_time, not procedure).
+_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("fees", (
+        r"\bfees?\b", r"\bcost", r"\bcharges?\b", r"\bprice", r"\bhow much\b", r"\bpaid\b", r"\bpay\b",
+        r"\bpaise?\b", r"\bpais[ae]y?\b", r"\bpes[ae]y?\b", r"\bkharch", r"\brupe", r"\brs\b", r"\braqam\b",
+        r"\bfee[sz]?\b", r"\bkitn[eiy] (?:ka|ki|ke)\b",
+        "فیس", "قیمت", "خرچ", "پیسے", "چارج", "رقم", "روپے", "کتنے کا", "کتنے کی",
+    )),
+    ("processing_time", (
+        r"\bhow long\b", r"\bhow many days\b", r"\bdays?\b", r"\bweeks?\b", r"\bprocessing time\b",
+        r"\bkitn[eiy] din\b", r"\bkitna (?:time|waqt)\b", r"\bkab tak\b", r"\bwaqt\b", r"\bdin lag",
+        r"\bkab mil", r"\bwhen will i get\b", r"\bdeliver",
+        "کتنے دن", "کتنا وقت", "کب تک", "دن لگ", "کب ملے", "وقت لگ",
+    )),
+    ("documents", (
+        r"\bdocuments?\b", r"\bdocs\b", r"\bpapers?\b", r"\brequire", r"\bwhat do i need\b", r"\bneeded\b",
+        r"\bka[gh]+[a]?zat\b", r"\bkaghaz", r"\bdasta?wez", r"\bkya (?:kya )?chahi", r"\bkia chahi",
+        r"\bkya lana\b", r"\bsath le",
+        "کاغذات", "دستاویز", "کیا چاہیے", "کیا کیا چاہیے", "کیا لانا", "ساتھ لے",
+    )),
+    ("eligibility", (
+        r"\beligib", r"\bwho can\b", r"\bqualif", r"\bcriteria\b", r"\bahl\b", r"\bahliyat\b", r"\bmustahiq\b",
+        r"\bkaun apply\b", r"\bkon apply\b", r"\bshart",
+        "اہل", "اہلیت", "مستحق", "شرائط", "کون درخواست",
+    )),
+    ("where_to_apply", (
+        r"\bwhere\b", r"\boffice\b", r"\bcent(?:er|re)\b", r"\bkahan\b", r"\bkahaan\b", r"\bkidhar\b",
+        r"\bmarkaz\b", r"\bbranch\b", r"\bportal\b", r"\bwebsite\b", r"\bapp\b", r"\bonline\b",
+        "کہاں", "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن",
+    )),
+    ("contact", (
+        r"\bhelpline\b", r"\bcontact\b", r"\bphone\b", r"\bcall\b", r"\bnumber\b", r"\bnumb[ae]r\b", r"\bemail\b",
+        r"\brabta\b", r"\bsms\b",
+        "ہیلپ لائن", "رابطہ", "نمبر", "فون", "کال",
+    )),
+    ("procedure", (
+        r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bsteps?\b", r"\bapply\b", r"\bkaise\b", r"\bkese\b",
+        r"\bkais[ae]y\b", r"\bkes[ae]y\b", r"\btar[ie]+q[ae]\b", r"\btareeqa\b", r"\bbanwa", r"\bbnwa", r"\bkarwa",
+        r"\bkrwa", r"\bkarvaun\b",
+        "کیسے", "طریقہ", "بنوا", "کروا", "درخواست",
+    )),
+)
+_COMPILED = tuple((key, tuple(re.compile(p) for p in pats)) for key, pats in _CUES)
+
+
+def detect_section(text: str) -> str | None:
+    """The section a question asks about, or None for a general question.
+
+    >>> detect_section("urgent passport ki fee kitni hai")
+    'fees'
+    >>> detect_section("شناختی کارڈ بنوانے میں کتنے دن لگتے ہیں؟")
+    'processing_time'
+    """
+    norm = normalise(text)
+    for key, patterns in _COMPILED:
+        if any(p.search(norm) for p in patterns):
+            return key
+    return None
+
+
+def display_name(section: str, lang: str) -> str:
+    names = DISPLAY.get(section, {})
+    return names.get(lang) or names.get("en") or section

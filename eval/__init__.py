@@ -1,0 +1,1 @@
+"""Evaluation: dataset loaders, metrics, benchmark runners and reports."""

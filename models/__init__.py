@@ -1,0 +1,1 @@
+"""Model adapters: embedders, language identification, optional generators and readers."""

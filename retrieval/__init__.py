@@ -1,0 +1,1 @@
+"""Retrieval: text normalisation, chunking, lexical and dense indexes, fusion, index build/load."""

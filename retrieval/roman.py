@@ -1,0 +1,78 @@
+"""Roman Urdu matching: a romanised shadow of Urdu text and a spelling-tolerant key for Latin words.
+
+Roman Urdu has no standard spelling ("shanakhti", "shanakhtee", "shnakhti"). Urdu-script passages are
+romanised once at index time (uromanizer) and both sides are reduced to a *spelling key*: vowel
+clusters and doubled letters folded, interchangeable consonants merged. Character n-grams of the key
+then match despite the variants. The choice is measured in docs/benchmarks.md (Dakshina).
+
+>>> roman_key("shanakhtee")
+'shnkht'
+>>> roman_key("shanaakhti") == roman_key("shnakhti")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from retrieval.normalise import arabic_script_ratio, normalise
+
+_LATIN_WORD = re.compile(r"[a-z0-9]+")
+# Spelling variants that stand for one Urdu sound; order matters (digraphs first).
+_FOLDS = (
+    ("ph", "f"), ("q", "k"), ("ck", "k"), ("c", "k"), ("w", "v"), ("x", "ks"),
+    ("dh", "d"), ("th", "t"), ("bh", "b"), ("gh", "g"), ("jh", "j"), ("rh", "r"), ("zh", "z"),
+    ("z", "z"), ("y", "i"),
+)
+_VOWELS = re.compile(r"[aeiou]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def roman_key(word: str) -> str:
+    """Spelling-tolerant key of one Latin-script word: the consonant skeleton.
+
+    A word that is only vowels keeps its first letter so that "aao" and "o" stay words.
+    """
+    w = word.lower()
+    for a, b in _FOLDS:
+        w = w.replace(a, b)
+    w = _REPEATS.sub(r"\1", w)
+    skeleton = _VOWELS.sub("", w)
+    return skeleton or w[:1]
+
+
+def roman_keys(text: str) -> list[str]:
+    """Spelling keys of the Latin-script words of ``text``."""
+    return [roman_key(w) for w in _LATIN_WORD.findall(normalise(text))]
+
+
+class UrduRomaniser:
+    """Romanises Urdu-script text with uromanizer, loaded on first use (the import is not free)."""
+
+    def __init__(self) -> None:
+        self._romanizer = None
+
+    def romanise(self, text: str) -> str:
+        if arabic_script_ratio(text) < 0.2:
+            return text
+        if self._romanizer is None:
+            from uromanizer import Romanizer
+
+            self._romanizer = Romanizer()
+        return str(self._romanizer.romanize(normalise(text)))
+
+
+def char_ngrams(keys: list[str], n: int = 3) -> list[str]:
+    """Character n-grams of each key with word-boundary marks, plus the whole keys.
+
+    >>> char_ngrams(["tjd"])
+    ['tjd', '#tj', 'tjd', 'jd#']
+    """
+    out: list[str] = []
+    for k in keys:
+        out.append(k)
+        padded = f"#{k}#"
+        out.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+    return out

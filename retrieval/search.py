@@ -1,0 +1,147 @@
+"""Hybrid retrieval: BM25 + dense passage + dense sentence-window (+ Roman-Urdu shadow), fused.
+
+Fusion is a weighted sum of z-scores: each signal is standardised over the candidate set, so a
+signal that separates the candidates sharply counts for more than one that is flat. The weights and
+the choice of z-score over RRF and convex fusion were measured on UQA (docs/adr/0002-fusion.md).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from models.embedders import Embedder
+from retrieval.index import IndexData
+from retrieval.roman import char_ngrams, roman_keys
+from retrieval.tokenise import tokenise
+from retrieval.types import Hit, Signals
+
+_LATIN = re.compile(r"[A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class RetrievalSettings:
+    candidates: int = 100
+    top_k: int = 10
+    w_bm25: float = 1.0
+    w_dense: float = 1.0
+    w_window: float = 1.0
+    w_roman: float = 1.0
+    roman_ngram: int = 3
+
+    def __post_init__(self) -> None:
+        if self.top_k <= 0:
+            raise ValueError(f"top_k must be greater than 0. Currently, the top_k is {self.top_k}")
+        if self.candidates < self.top_k:
+            raise ValueError(f"candidates ({self.candidates}) must be at least top_k ({self.top_k})")
+
+
+class _Bm25:
+    """bm25s over pre-tokenised text (our Urdu-aware tokeniser, not bm25s's English one)."""
+
+    def __init__(self, docs: list[list[str]]) -> None:
+        import bm25s
+
+        self.empty = not any(docs)
+        self._model = bm25s.BM25()
+        if not self.empty:
+            self._model.index([d or ["\x00"] for d in docs], show_progress=False)
+        self._n = len(docs)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        if self.empty or not tokens:
+            return np.zeros(self._n, np.float32)
+        return np.asarray(self._model.get_scores(tokens), dtype=np.float32)
+
+
+def _zscore(x: np.ndarray) -> np.ndarray:
+    std = float(x.std())
+    return (x - float(x.mean())) / std if std > 1e-9 else np.zeros_like(x)
+
+
+class HybridRetriever:
+    """Search an ``IndexData``. Cheap to construct; ``load()`` builds the in-memory indexes."""
+
+    def __init__(self, data: IndexData, embedder: Embedder, settings: RetrievalSettings = RetrievalSettings()) -> None:
+        self.data = data
+        self.embedder = embedder
+        self.settings = settings
+        self._loaded = False
+
+    def load(self) -> None:
+        if self._loaded:
+            return
+        import faiss
+
+        self.embedder.load()
+        self._bm25 = _Bm25(self.data.bm25_tokens)
+        self._roman = _Bm25(self.data.roman_tokens)
+        dim = self.data.passage_vecs.shape[1]
+        self._faiss_passages = faiss.IndexFlatIP(dim)
+        self._faiss_passages.add(self.data.passage_vecs)
+        self._faiss_windows = faiss.IndexFlatIP(dim)
+        self._faiss_windows.add(self.data.window_vecs)
+        owner = self.data.window_owner
+        # windows of one passage are contiguous; reduceat needs each passage's first window
+        n = len(self.data.passages)
+        self._has_window = np.zeros(n, bool)
+        self._has_window[owner] = True
+        self._window_start = np.searchsorted(owner, np.arange(n), side="left")
+        self._window_end = np.searchsorted(owner, np.arange(n), side="right")
+        self._loaded = True
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_queries([query])[0]
+
+    def search(self, query: str, query_vec: np.ndarray | None = None, top_k: int | None = None) -> list[Hit]:
+        """The ``top_k`` best passages for ``query``, best first, with their signals."""
+        self.load()
+        k = top_k or self.settings.top_k
+        n = len(self.data.passages)
+        if n == 0:
+            return []
+        s = self.settings
+        q = self.embed_query(query) if query_vec is None else query_vec
+        bm25 = self._bm25.scores(tokenise(query))
+        use_roman = bool(_LATIN.search(query)) and not self._roman.empty and s.w_roman > 0
+        roman = self._roman.scores(char_ngrams(roman_keys(query), s.roman_ngram)) if use_roman else None
+        c = min(s.candidates, n)
+        cands = set(np.argpartition(-bm25, c - 1)[:c].tolist()) if bm25.any() else set()
+        _, pi = self._faiss_passages.search(q[None, :].astype(np.float32), c)
+        cands.update(int(i) for i in pi[0] if i >= 0)
+        if self.data.window_vecs.shape[0]:
+            _, wi = self._faiss_windows.search(q[None, :].astype(np.float32), min(c, self.data.window_vecs.shape[0]))
+            cands.update(int(self.data.window_owner[i]) for i in wi[0] if i >= 0)
+        if roman is not None and roman.any():
+            cands.update(np.argpartition(-roman, c - 1)[:c].tolist())
+        idx = np.fromiter(sorted(cands), dtype=np.int64)
+        dense = self.data.passage_vecs[idx] @ q
+        window = self._window_max(idx, q, dense)
+        fused = s.w_dense * _zscore(dense) + s.w_window * _zscore(window)
+        if bm25.any():
+            fused = fused + s.w_bm25 * _zscore(bm25[idx])
+        if roman is not None and roman.any():
+            fused = fused + s.w_roman * _zscore(roman[idx])
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [
+            Hit(
+                passage=self.data.passages[int(idx[j])],
+                score=float(fused[j]),
+                signals=Signals(
+                    bm25=float(bm25[idx[j]]), dense=float(dense[j]), window=float(window[j]),
+                    roman=float(roman[idx[j]]) if roman is not None else 0.0, fused=float(fused[j]),
+                ),
+            )
+            for j in order
+        ]
+
+    def _window_max(self, idx: np.ndarray, q: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        out = dense.copy()  # a passage without windows scores as itself
+        for j, pid in enumerate(idx):
+            if not self._has_window[pid]:
+                continue
+            start, end = int(self._window_start[pid]), int(self._window_end[pid])
+            out[j] = float((self.data.window_vecs[start:end] @ q).max())
+        return out

@@ -1,0 +1,36 @@
+import pytest
+
+from bot.redact import redact, redact_data
+from bot.sections import detect_section, display_name
+
+
+@pytest.mark.parametrize(("text", "section"), [
+    ("urgent passport ki fee kitni hai", "fees"),
+    ("پاسپورٹ کی فیس کتنی ہے؟", "fees"),
+    ("how much does a cnic cost", "fees"),
+    ("شناختی کارڈ بنوانے میں کتنے دن لگتے ہیں؟", "processing_time"),
+    ("how long does it take", "processing_time"),
+    ("b form ke liye kya chahiye", "documents"),
+    ("what documents are required", "documents"),
+    ("where do i apply for nicop", "where_to_apply"),
+    ("نادرا کا ہیلپ لائن نمبر", "contact"),
+    ("who is eligible for kafaalat", "eligibility"),
+    ("bijli ka naya meter kaise lagwaein", "procedure"),
+    ("passport renewal", None),
+])
+def test_detect_section(text: str, section: str | None) -> None:
+    assert detect_section(text) == section
+
+
+def test_display_names_per_language() -> None:
+    assert display_name("fees", "ur") == "فیس"
+    assert display_name("documents", "en") == "Documents needed"
+    assert display_name("unknown", "ur") == "unknown"
+
+
+def test_redaction() -> None:
+    assert redact("cnic 35202-1234567-1 phone 0300-1234567 mail a.b@x.pk") == "cnic [CNIC] phone [PHONE] mail [EMAIL]"
+    assert redact("+92 300 1234567") == "[PHONE]"
+    assert redact("۳۵۲۰۲-۱۲۳۴۵۶۷-۱") == "[CNIC]"
+    assert redact("fee Rs 1,500 for 5 years") == "fee Rs 1,500 for 5 years"
+    assert redact_data({"a": ["0300-1234567"], "n": 3}) == {"a": ["[PHONE]"], "n": 3}
