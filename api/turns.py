@@ -1,6 +1,7 @@
 """One citizen turn on any channel: store, answer (or pass to the agent), hand off, audit, count.
 
-Web chat and WhatsApp both call ``handle_turn`` so that every channel records the same things.
+``handle_turn`` is the web/API path; WhatsApp does its own session and handoff checks and then calls
+``answer_and_record``, so every channel records the same things the same way.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ import time
 from dataclasses import asdict
 from typing import Any
 
-from bot.pipeline import Pipeline, check_message, new_id
+from bot.errors import InputError
+from bot.pipeline import check_message, new_id
 from bot.types import HandoffReason, Outcome, Reply
 
 WAITING_FOR_AGENT = {
@@ -22,33 +24,30 @@ WAITING_FOR_AGENT = {
 def handle_turn(state: Any, message: object, session_id: str | None, channel: str, user_ref: str | None = None) -> Reply:
     """Run one turn against ``app.state`` (storage, pipeline, metrics)."""
     storage, pipeline = state.storage, state.pipeline
-    assert isinstance(pipeline, Pipeline)
     text = check_message(message, pipeline.config.limits.max_message_chars)  # before anything is stored
-    started = time.perf_counter()
-    sid = storage.ensure_session(session_id, channel, user_ref)
+    sid = _session(storage, session_id, channel, user_ref)
     open_handoff = storage.open_handoff_for(sid)
-    if open_handoff is not None:
-        reply = _to_agent(pipeline, text, sid, open_handoff)
-        storage.add_message(sid, "citizen", text, language=reply.detected_language)
-    else:
-        reply = pipeline.answer(text, sid, channel)
-        storage.add_message(sid, "citizen", text, language=reply.detected_language)
-        storage.add_message(sid, "bot", reply.answer, language=reply.language, outcome=reply.outcome.value,
-                            handoff_reason=reply.handoff_reason.value if reply.handoff_reason else None,
-                            citations=[asdict(c) for c in reply.citations], message_id=reply.message_id)
-        if reply.handoff and reply.handoff_reason is not None:
-            storage.create_handoff(sid, reply.message_id, reply.handoff_reason.value,
-                                   reply.detected_language or reply.language, reply.suggested_answer,
-                                   [asdict(c) for c in reply.citations])
-    storage.append_audit("turn", {
-        "session_id": sid, "message_id": reply.message_id, "channel": channel, "message": text,
-        "outcome": reply.outcome.value, "handoff_reason": reply.handoff_reason.value if reply.handoff_reason else None,
-        "rule": reply.rule, "language": reply.language, "detected_language": reply.detected_language,
-        "service_id": reply.service_id, "section": reply.section, "confidence": round(reply.confidence, 4),
-        "citations": [c.doc_id for c in reply.citations],
-        "index_version": str(pipeline.data.manifest.get("version", "")),
-    })
-    metrics = getattr(state, "metrics", None)
+    if open_handoff is None:
+        return answer_and_record(storage, pipeline, getattr(state, "metrics", None), text, sid, channel)
+    reply = _to_agent(text, sid, open_handoff)
+    storage.add_message(sid, "citizen", text, language=reply.detected_language)
+    _audit(storage, reply, text, channel, pipeline)
+    return reply
+
+
+def answer_and_record(storage: Any, pipeline: Any, metrics: Any, text: str, sid: str, channel: str) -> Reply:
+    """Answer ``text`` and record the turn: both messages, the handoff if any, audit row, metrics."""
+    started = time.perf_counter()
+    reply: Reply = pipeline.answer(text, sid, channel)
+    storage.add_message(sid, "citizen", text, language=reply.detected_language or None)
+    citations = [asdict(c) for c in reply.citations]
+    storage.add_message(sid, "bot", reply.answer, language=reply.language, outcome=reply.outcome.value,
+                        handoff_reason=reply.handoff_reason.value if reply.handoff_reason else None,
+                        citations=citations, message_id=reply.message_id)
+    if reply.handoff and reply.handoff_reason is not None:
+        storage.create_handoff(sid, reply.message_id, reply.handoff_reason.value,
+                               reply.detected_language or reply.language, reply.suggested_answer, citations)
+    _audit(storage, reply, text, channel, pipeline)
     if metrics is not None:
         metrics.outcomes.labels(reply.outcome.value, reply.handoff_reason.value if reply.handoff_reason else "",
                                 reply.language, channel).inc()
@@ -56,7 +55,29 @@ def handle_turn(state: Any, message: object, session_id: str | None, channel: st
     return reply
 
 
-def _to_agent(pipeline: Pipeline, text: str, sid: str, handoff: Any) -> Reply:
+def _audit(storage: Any, reply: Reply, text: str, channel: str, pipeline: Any) -> None:
+    manifest = getattr(getattr(pipeline, "data", None), "manifest", None) or {}
+    storage.append_audit("turn", {
+        "session_id": reply.session_id, "message_id": reply.message_id, "channel": channel, "message": text,
+        "outcome": reply.outcome.value, "handoff_reason": reply.handoff_reason.value if reply.handoff_reason else None,
+        "rule": reply.rule, "language": reply.language, "detected_language": reply.detected_language,
+        "service_id": reply.service_id, "section": reply.section, "confidence": round(reply.confidence, 4),
+        "citations": [c.doc_id for c in reply.citations], "index_version": str(manifest.get("version", "")),
+    })
+
+
+def _session(storage: Any, session_id: str | None, channel: str, user_ref: str | None) -> str:
+    from api.storage import Conflict
+
+    try:
+        return str(storage.ensure_session(session_id, channel, user_ref))
+    except Conflict as err:
+        raise InputError(f"session_id {session_id!r} belongs to another channel; omit it to start a new session") from err
+    except ValueError as err:
+        raise InputError(f"session_id {session_id!r} is not valid ({err}); omit it to start a new session") from err
+
+
+def _to_agent(text: str, sid: str, handoff: Any) -> Reply:
     """A person already has this conversation: the bot stays quiet and says so."""
     from models.langid import detect_language
 
@@ -66,4 +87,3 @@ def _to_agent(pipeline: Pipeline, text: str, sid: str, handoff: Any) -> Reply:
     return Reply(session_id=sid, message_id=new_id(), outcome=Outcome.HANDOFF, language=lang,
                  answer=WAITING_FOR_AGENT[lang], confidence=1.0, handoff_reason=reason,
                  detected_language=guess.lang, rule="handoff_open")
-

@@ -8,6 +8,7 @@ is trimmed for a phone screen; the source line names title, department, link and
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -47,22 +48,30 @@ def section_text(doc: Document, key: str) -> str | None:
 
 def select_items(items: list[str], parallel: list[list[str]], query: str, section: str, max_items: int) -> list[int]:
     """Indexes of the items that answer ``query``; ``parallel`` holds the same items in the other
-    versions (same positions) so an English or Roman question can pick from the Urdu list."""
-    if section in WHOLE_SECTIONS or len(items) <= 2:
-        return list(range(min(len(items), max(max_items, 10) if section in WHOLE_SECTIONS else max_items)))
+    versions (same positions) so an English or Roman question can pick from the Urdu list.
+
+    Words are weighted by how rare they are among the section's items: "passport" in every fee
+    line says nothing; "urgent" in one says which line is meant.
+    """
+    if section in WHOLE_SECTIONS:
+        return list(range(min(len(items), max(max_items, 10))))
+    if len(items) <= 1:
+        return list(range(len(items)))
     words = set(tokenise(query))
     keys = {roman_key(w) for w in words if w.isascii() and len(w) > 2}
-    scores = []
+    item_terms: list[set[str]] = []
     for i, item in enumerate(items):
         versions = [item] + [p[i] for p in parallel if len(p) == len(items)]
         toks = {t for v in versions for t in tokenise(v)}
-        score = len(words & toks) + 0.5 * len(keys & {roman_key(t) for t in toks if t.isascii()})
-        scores.append(score)
+        item_terms.append(toks | {"§" + roman_key(t) for t in toks if t.isascii()})
+    query_terms = words | {"§" + k for k in keys}
+    n = len(items)
+    df = {t: sum(t in terms for terms in item_terms) for t in query_terms}
+    scores = [sum(math.log(n / df[t]) for t in query_terms & terms) for terms in item_terms]
     best = max(scores)
     if best <= 0:
         return list(range(min(len(items), max_items)))
-    chosen = [i for i, s in enumerate(scores) if s >= 0.5 * best and s > 0]
-    return chosen[:max_items]
+    return [i for i, s in enumerate(scores) if s >= 0.5 * best][:max_items]
 
 
 def compose_answer(
@@ -86,7 +95,7 @@ def compose_answer(
     cited = doc if doc.lang != "ur-Latn" else documents.get(f"{service_id}.ur", doc)
     dept = department_names.get(doc.department, {})
     dept_name = dept.get("ur" if lang == "ur" else "en") or doc.department
-    source = f"{SOURCE_LABEL.get(lang, 'Source')}: {cited.title} — {dept_name}\n{doc.url}"
+    source = f"{SOURCE_LABEL.get(lang, 'Source')}: {doc.title} — {dept_name}\n{doc.url}"
     if doc.last_verified:
         source += f" ({VERIFIED_LABEL.get(lang, 'verified')}: {doc.last_verified})"
     text = f"{heading}\n" + "\n".join(body) + f"\n\n{source}"

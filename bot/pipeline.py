@@ -129,10 +129,14 @@ class Pipeline:
             return self._search(f"{self._title(chosen)} {text}", asked, latin)
         assessment = self._search(text, asked, latin)
         follow_up = state.service_id and len(text.split()) <= 7 and (asked or _FOLLOW_UP.search(text))
-        if follow_up and assessment.confidence < self.config.answer.answer_threshold:
-            contextual = self._search(f"{self._title(state.service_id or '')} {text}", asked, latin)
-            if contextual.service and contextual.service.service_id == state.service_id:
-                return contextual
+        if not follow_up or assessment.service is None or assessment.service.service_id == state.service_id:
+            return assessment
+        # "aur fee kitni hai?" names no service (its only content word asks for a section), so it
+        # continues the last one; "aur passport ki fee?" names one and is searched as it is.
+        names_other = any(detect_section(w) is None for w in tokenise(text))
+        contextual = self._search(f"{self._title(state.service_id or '')} {text}", asked, latin)
+        if not names_other and contextual.service and contextual.service.service_id == state.service_id:
+            return contextual
         return assessment
 
     def _decide(self, a: Assessment, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess,

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.types import ServiceCandidate
 from retrieval.index import IndexData
 from retrieval.roman import roman_key
 from retrieval.tokenise import tokenise
 from retrieval.types import Hit
-
-from bot.types import ServiceCandidate
 
 
 def rank_services(hits: Sequence[Hit]) -> list[ServiceCandidate]:

@@ -15,10 +15,11 @@ import numpy as np
 
 from eval.datasets import benchmarks_root
 from eval.datasets.uqa import load_uqa, paragraph_corpus
+from eval.metrics import ranks_summary
 from models.embedders import Embedder, make_embedder
 from retrieval.cache import EmbeddingCache, TextCache
 from retrieval.index import IndexSettings, build_data
-from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys
+from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys, romaniser_id
 from retrieval.search import HybridRetriever, RetrievalSettings
 from retrieval.types import Document, Section
 
@@ -33,13 +34,12 @@ def cached_queries(embedder: Embedder, texts: list[str], cache_dir: Path) -> np.
 
 def ranking_metrics(ranks: list[int | None], ks: tuple[int, ...] = (1, 5, 10)) -> dict[str, float]:
     """R@k and MRR from 1-based ranks of the relevant item (None = not retrieved)."""
-    n = len(ranks)
-    out = {f"R@{k}": sum(1 for r in ranks if r is not None and r <= k) / n for k in ks}
-    out["MRR"] = sum(1.0 / r for r in ranks if r is not None) / n
-    return {k: round(v, 4) for k, v in out.items()}
+    return ranks_summary(ranks, ks)
 
 
-def uqa_retrieval(embedder: Embedder, cache_dir: Path, settings: RetrievalSettings, limit: int = 0) -> dict[str, float]:
+def uqa_retrieval(
+    embedder: Embedder, cache_dir: Path, settings: RetrievalSettings, limit: int = 0
+) -> dict[str, float]:
     items = [it for it in load_uqa(benchmarks_root() / "uqa_squad2_ur_dev") if it.answerable]
     corpus = paragraph_corpus(load_uqa(benchmarks_root() / "uqa_squad2_ur_dev"))
     keys = list(corpus)
@@ -73,12 +73,14 @@ def dakshina_roman_to_urdu(cache_dir: Path, ngram: int = 3) -> dict[str, float]:
     roman, native = _dakshina_pairs()
     cache = TextCache(cache_dir / "embeddings.sqlite")
     try:
-        shadow = cache.map("uromanizer-1", native, UrduRomaniser().romanise)
+        shadow = cache.map(romaniser_id(), native, UrduRomaniser().romanise)
     finally:
         cache.close()
     model = bm25s.BM25()
     model.index([char_ngrams(roman_keys(s), ngram) for s in shadow], show_progress=False)
-    hits = sum(int(np.argmax(model.get_scores(char_ngrams(roman_keys(q), ngram))) == i) for i, q in enumerate(roman))
+    hits = sum(
+        int(np.argmax(model.get_scores(char_ngrams(roman_keys(q), ngram))) == i) for i, q in enumerate(roman)
+    )
     return {"top1": round(hits / len(roman), 4)}
 
 
@@ -109,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = cfg.resolve(cfg.index.cache_path)
     embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache_dir))
     r = cfg.retrieval
-    settings = RetrievalSettings(r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram)
+    settings = RetrievalSettings(
+        r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram
+    )
     started = time.perf_counter()
     report: dict[str, object] = {"uqa": uqa_retrieval(embedder, cache_dir, settings, args.limit)}
     report["dakshina_roman_to_urdu"] = dakshina_roman_to_urdu(cache_dir, r.roman_ngram)

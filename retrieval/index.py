@@ -25,7 +25,7 @@ from models.embedders import Embedder
 from retrieval.cache import EmbeddingCache, TextCache
 from retrieval.chunking import chunk_document, sentence_windows
 from retrieval.documents import Skipped, load_documents
-from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys
+from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys, romaniser_id
 from retrieval.tokenise import tokenise
 from retrieval.types import Document, Passage, Section
 
@@ -123,7 +123,7 @@ def _roman_tokens(lexical: list[str], cache_dir: Path, settings: IndexSettings) 
     romaniser = UrduRomaniser()
     cache = TextCache(cache_dir / "embeddings.sqlite")
     try:
-        romanised = cache.map("uromanizer-1", lexical, romaniser.romanise)
+        romanised = cache.map(romaniser_id(), lexical, romaniser.romanise)
     finally:
         cache.close()
     return [char_ngrams(roman_keys(t), settings.roman_ngram) for t in romanised]
@@ -140,10 +140,10 @@ def _romanised_documents(docs: Sequence[Document], cache_dir: Path) -> dict[str,
             if doc.lang != "ur":
                 continue
             sections = tuple(
-                Section(s.key, "\n".join(cache.map("uromanizer-1", s.text.split("\n"), romaniser.romanise)))
+                Section(s.key, "\n".join(cache.map(romaniser_id(), s.text.split("\n"), romaniser.romanise)))
                 for s in doc.sections
             )
-            title = cache.map("uromanizer-1", [doc.title], romaniser.romanise)[0]
+            title = cache.map(romaniser_id(), [doc.title], romaniser.romanise)[0]
             out[f"{doc.service_id}.ur-Latn"] = replace(doc, doc_id=f"{doc.service_id}.ur-Latn", lang="ur-Latn",
                                                        title=title, sections=sections)
     finally:

@@ -48,6 +48,13 @@ def normalise(text: str) -> str:
     return text.strip().lower()
 
 
+def normalise_letters(text: str) -> str:
+    """Only the letter folding of ``normalise`` (no case, digit or space changes): for text that is
+    transformed further but must keep its layout."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return _DIACRITICS.sub("", text).translate(_LETTERS)
+
+
 def clean_display(text: str) -> str:
     """Light clean-up for text shown to people: invisible controls removed, spaces folded."""
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()

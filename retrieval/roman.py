@@ -13,10 +13,12 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
+from pathlib import Path
 
-from retrieval.normalise import arabic_script_ratio, normalise
+from retrieval.normalise import arabic_script_ratio, normalise, normalise_letters
 
 _LATIN_WORD = re.compile(r"[a-z0-9]+")
 # Spelling variants that stand for one Urdu sound; order matters (digraphs first).
@@ -48,20 +50,48 @@ def roman_keys(text: str) -> list[str]:
     return [roman_key(w) for w in _LATIN_WORD.findall(normalise(text))]
 
 
+# A run of Urdu-script words (with the spaces between them); everything else (digits, "Rs 1,500",
+# links, Latin words, list markers) is copied as it is, since the romaniser mangles numbers.
+_URDU_RUN = re.compile(r"[\u0600-\u06ff\u0750-\u077f](?:[\u0600-\u06ff\u0750-\u077f\s]*[\u0600-\u06ff\u0750-\u077f])?")
+_URDU_PUNCT = str.maketrans({"۔": ".", "،": ",", "؟": "?", "؛": ";", "٪": "%"})
+
+
+LOANWORDS = Path(__file__).with_name("data") / "loanwords.tsv"
+
+
+@lru_cache(maxsize=1)
+def loanwords() -> dict[str, str]:
+    """Urdu-script spellings of English words mapped back to English (see data/loanwords.tsv)."""
+    out: dict[str, str] = {}
+    for line in LOANWORDS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            urdu, latin = line.split("\t")
+            out[urdu] = latin
+    return out
+
+
+def romaniser_id() -> str:
+    """Cache key for romanised text: changes when the loanword list does."""
+    return "uromanizer-" + hashlib.sha256(LOANWORDS.read_bytes()).hexdigest()[:8]
+
+
 class UrduRomaniser:
-    """Romanises Urdu-script text with uromanizer, loaded on first use (the import is not free)."""
+    """Romanises the Urdu-script runs of a text with uromanizer (loaded on first use); numbers,
+    links and Latin words pass through untouched."""
 
     def __init__(self) -> None:
         self._romanizer = None
 
     def romanise(self, text: str) -> str:
-        if arabic_script_ratio(text) < 0.2:
+        if arabic_script_ratio(text) == 0:
             return text
         if self._romanizer is None:
             from uromanizer import Romanizer
 
-            self._romanizer = Romanizer()
-        return str(self._romanizer.romanize(normalise(text)))
+            self._romanizer = Romanizer(lexicon=loanwords())
+        romanizer = self._romanizer
+        text = normalise_letters(text).translate(_URDU_PUNCT)
+        return _URDU_RUN.sub(lambda m: str(romanizer.romanize(m.group(0))), text)
 
 
 def char_ngrams(keys: list[str], n: int = 3) -> list[str]:

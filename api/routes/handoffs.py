@@ -74,7 +74,12 @@ def reply(handoff_id: str, body: ReplyIn, request: Request, storage: StorageDep,
     if h.status == "resolved":
         raise HTTPException(409, detail="This handoff is resolved; the citizen can start a new conversation.")
     if h.status == "open":
-        storage.claim_handoff(handoff_id, staff.staff_id)  # type: ignore[attr-defined]
+        from api.storage import Conflict
+
+        try:
+            storage.claim_handoff(handoff_id, staff.staff_id)  # type: ignore[attr-defined]
+        except Conflict as err:
+            raise HTTPException(409, detail=str(err)) from err
     session = storage.get_session(h.session_id)  # type: ignore[attr-defined]
     message_id = storage.add_message(h.session_id, "agent", body.text, language=h.language)  # type: ignore[attr-defined]
     delivery = "stored"
@@ -98,10 +103,16 @@ def _send_whatsapp(request: Request, storage, session_id: str, text: str) -> str
     return f"whatsapp:{kind}" if isinstance(kind, str) else "whatsapp"
 
 
-@router.post("/handoffs/{handoff_id}/resolve", response_model=HandoffPublic, responses=NOT_FOUND)
+@router.post("/handoffs/{handoff_id}/resolve", response_model=HandoffPublic,
+             responses={409: {"model": ErrorPublic}, **NOT_FOUND})
 def resolve(handoff_id: str, storage: StorageDep, staff: AgentDep) -> dict[str, object]:
+    from api.storage import Conflict
+
     _get(storage, handoff_id)
-    h = storage.resolve_handoff(handoff_id, staff.staff_id)  # type: ignore[attr-defined]
+    try:
+        h = storage.resolve_handoff(handoff_id, staff.staff_id)  # type: ignore[attr-defined]
+    except Conflict as err:
+        raise HTTPException(409, detail=str(err)) from err
     storage.append_audit("handoff_resolved", {"handoff_id": handoff_id, "staff_id": staff.staff_id})  # type: ignore[attr-defined]
     return handoff_public(h, storage)
 

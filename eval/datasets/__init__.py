@@ -80,7 +80,9 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, object]]]:
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError as err:
-                raise DatasetError(f"{path}:{line_no}: invalid JSON ({err.msg} at column {err.colno})") from err
+                raise DatasetError(
+                    f"{path}:{line_no}: invalid JSON ({err.msg} at column {err.colno})"
+                ) from err
             if not isinstance(obj, dict):
                 raise DatasetError(f"{path}:{line_no}: expected a JSON object, got {type(obj).__name__}")
             yield line_no, obj
