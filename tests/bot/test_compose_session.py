@@ -1,0 +1,68 @@
+"""Focused answers, language fallbacks, and session memory."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.compose import compose_answer, doc_for, select_items
+from bot.session import SessionMemory, SessionState
+from retrieval.types import Document, Section
+
+FEES_UR = ["- عام: 750 روپے۔", "- ارجنٹ: 1,500 روپے۔", "- ایگزیکٹو: 2,500 روپے۔"]
+FEES_EN = ["- Normal: Rs 750.", "- Urgent: Rs 1,500.", "- Executive: Rs 2,500."]
+
+
+def test_the_item_asked_about_is_chosen_across_languages() -> None:
+    assert select_items(FEES_UR, [FEES_EN], "urgent fee kitni hai", "fees", 6) == [1]
+    assert select_items(FEES_EN, [FEES_UR], "ایگزیکٹو فیس", "fees", 6) == [2]
+
+
+def test_no_specific_item_gives_the_list_and_procedures_stay_whole() -> None:
+    assert select_items(FEES_EN, [], "how much", "fees", 2) == [0, 1]
+    steps = [f"{i}. step {i}" for i in range(1, 9)]
+    assert select_items(steps, [], "fee", "procedure", 6) == list(range(8))
+
+
+def _docs() -> dict[str, Document]:
+    def doc(lang: str, title: str, fees: list[str]) -> Document:
+        return Document(f"s.{lang}", "s", lang, title, (Section("overview", "x"), Section("fees", "\n".join(fees))),
+                        department="nadra", url="https://example.gov.pk", last_verified="2026-11-01")
+    return {"s.ur": doc("ur", "کارڈ", FEES_UR), "s.en": doc("en", "Card", FEES_EN)}
+
+
+def test_reply_language_picks_the_parallel_document() -> None:
+    docs = _docs()
+    assert doc_for(docs, "s", "en").doc_id == "s.en"  # type: ignore[union-attr]
+    assert doc_for(docs, "s", "ur").doc_id == "s.ur"  # type: ignore[union-attr]
+    assert doc_for(docs, "s", "ur-Latn").doc_id == "s.ur"  # type: ignore[union-attr]  # no romanised copy here
+    assert doc_for(docs, "missing", "ur") is None
+
+
+def test_composed_answer_cites_its_source_and_fits_a_phone() -> None:
+    names = {"nadra": {"en": "NADRA", "ur": "نادرا"}}
+    out = compose_answer(_docs(), names, "s", "fees", "en", "urgent fee", max_items=6, max_chars=900)
+    assert out is not None
+    assert "Rs 1,500" in out.text and "Rs 750" not in out.text
+    assert "https://example.gov.pk" in out.text and "2026-11-01" in out.text and "NADRA" in out.text
+    assert out.citation.doc_id == "s.en" and out.citation.section == "fees"
+    missing = compose_answer(_docs(), names, "s", "contact", "ur", "", 6, 900)
+    assert missing is not None and missing.citation.section == "overview"  # falls back to the overview
+
+
+def test_long_answers_are_trimmed() -> None:
+    long_items = [f"- item {i} " + "word " * 30 for i in range(20)]
+    docs = {"s.en": Document("s.en", "s", "en", "T", (Section("faq", "\n".join(long_items)),))}
+    out = compose_answer(docs, {}, "s", "faq", "en", "", max_items=20, max_chars=500)
+    assert out is not None and out.items[-1] == "…" and len(out.text) < 700
+
+
+def test_session_memory_is_bounded() -> None:
+    memory = SessionMemory(max_sessions=2)
+    memory.put("a", SessionState(service_id="x"))
+    memory.put("b", SessionState(service_id="y"))
+    memory.get("a")
+    memory.put("c", SessionState(service_id="z"))
+    assert memory.get("b") == SessionState()  # least recently used went first
+    assert memory.get("a").service_id == "x"
+    with pytest.raises(ValueError, match="max_sessions"):
+        SessionMemory(0)
