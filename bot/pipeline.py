@@ -20,12 +20,14 @@ from bot.compose import Composed, compose_answer, doc_for, section_text
 from bot.confidence import ConfidenceModel, assess_confidence
 from bot.config import Config
 from bot.errors import InputError
+from bot.guardrails import generate_or_fallback
 from bot.routing import Route, route_message
 from bot.sections import detect_section
 from bot.services import ServiceVocabulary, rank_services
 from bot.session import SessionMemory, SessionState
 from bot.types import Assessment, Citation, HandoffReason, Outcome, Reply
 from models.embedders import Embedder, make_embedder
+from models.generators import SourceSection, make_generator
 from models.langid import REGIONAL, LanguageGuess, detect_language
 from retrieval.chunking import split_sentences
 from retrieval.index import IndexData, load_data
@@ -78,6 +80,7 @@ class Pipeline:
         self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
         self.retriever: HybridRetriever | None = None
         self.confidence_model = ConfidenceModel.load()
+        self.generator = make_generator(config.generator, config.root)  # None unless configured
 
     def load(self) -> None:
         data = self._data_loader()
@@ -85,6 +88,8 @@ class Pipeline:
         retriever = HybridRetriever(data, self.embedder, RetrievalSettings(
             r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram))
         retriever.load()
+        if self.generator is not None:
+            self.generator.load()
         self.vocab = ServiceVocabulary(data)
         self.departments = load_departments(self.config.resolve(self.config.corpus.path) / "departments.yaml")
         self.retriever = retriever  # swapped last: a reload never exposes a half-built pipeline
@@ -160,11 +165,25 @@ class Pipeline:
             return Reply(outcome=Outcome.CLARIFY, answer=body, confidence=a.confidence, options=titles,
                          option_service_ids=options,
                          section=a.section, rule="clarify:close_services", **base)
-        answer = composed.text
+        answer = self._generate(text, composed, lang) if self.generator is not None else composed.text
         if guess.lang in REGIONAL:
             answer += "\n\n" + canned.REGIONAL_OFFER[guess.lang]
         return Reply(outcome=Outcome.ANSWERED, answer=answer, confidence=a.confidence, citations=(composed.citation,),
                      service_id=a.service.service_id, section=composed.citation.section, rule="answered", **base)
+
+    def _generate(self, text: str, composed: Composed, lang: str) -> str:
+        """The optional LLM's answer from the cited section only; the extractive answer whenever its
+        citations, links, numbers or script do not check out (bot/guardrails.py logs why)."""
+        assert self.generator is not None
+        c = composed.citation
+        doc = doc_for(self.data.documents, c.service_id, lang)
+        body = section_text(doc, c.section) if doc else None
+        if doc is None or not body:
+            return composed.text
+        sources = [SourceSection("S1", doc.doc_id, doc.title, c.section, doc.url, body)]
+        footer = composed.text.rsplit("\n\n", 1)[-1]  # the source line stays the extractive one
+        answer, _ = generate_or_fallback(self.generator, text, sources, lang, composed.text, footer=footer)
+        return answer
 
     def _should_clarify(self, a: Assessment, state: SessionState) -> bool:
         if a.runner_up is None or a.service is None or state.options:

@@ -653,6 +653,11 @@ def bitext_retrieval(
 # ----------------------------------------------------------------------------------- orchestration
 
 
+def uqa_files(folder: Path) -> list[Path]:
+    """UQA CSVs in name order (0, 1, 10, 11, ...): the order SOURCE.md's sha256 was computed in."""
+    return sorted(Path(folder).glob("*.csv"), key=lambda p: p.name)
+
+
 @dataclass(frozen=True)
 class EvalOptions:
     """What ``rahnuma eval DATASET ...`` asks for (see eval/cli.py)."""
@@ -762,7 +767,7 @@ def _run_uqa_reader(
         reader = make_reader(
             opts.reader, [(it.question, it.context, it.answer, it.answer_start) for it in items]
         )
-    files = sorted(folder.glob("*.csv"), key=lambda p: int(p.stem))
+    files = uqa_files(folder)
     manifest = build_manifest(
         "uqa-reader",
         sha256_files(files),
@@ -902,7 +907,7 @@ def _run_uqa_open(
     )
     folder = benchmarks_root() / "uqa_squad2_ur_dev"
     summary = uqa_retrieval(embedder, cache_dir, settings, opts.limit or 0)
-    files = sorted(folder.glob("*.csv"), key=lambda p: int(p.stem))
+    files = uqa_files(folder)
     manifest = build_manifest(
         "uqa-open",
         sha256_files(files),

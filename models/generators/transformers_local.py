@@ -52,9 +52,15 @@ class TransformersGenerator:
             device = self.device
             if device == "auto":
                 device = "cuda" if torch.cuda.is_available() else "cpu"
+            import transformers
+
+            # the checkpoint's own dtype (bf16 for most instruct models), not float32
+            major, minor = (int(p) for p in transformers.__version__.split(".")[:2])
+            dtype_arg = "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
             try:
                 tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
-                model = AutoModelForCausalLM.from_pretrained(self.path, local_files_only=True)
+                model: Any = AutoModelForCausalLM.from_pretrained(self.path, local_files_only=True,
+                                                                  **{dtype_arg: "auto"})
             except (OSError, ValueError) as err:
                 raise GeneratorUnavailableError(
                     f"Cannot load a causal language model from {str(self.path)!r}: {err}"

