@@ -47,6 +47,7 @@ class ChatPublic(BaseModel):
     service_id: str | None
     section: str | None
     options: list[str]
+    candidates: list[str] = Field(default_factory=list, description="Top services retrieval ranked, best first.")
     citations: list[CitationPublic]
 
 

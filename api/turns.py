@@ -85,5 +85,5 @@ def _to_agent(text: str, sid: str, handoff: Any) -> Reply:
     lang = guess.lang if guess.lang in WAITING_FOR_AGENT else "ur"
     reason = HandoffReason(handoff.reason) if handoff.reason in HandoffReason._value2member_map_ else None
     return Reply(session_id=sid, message_id=new_id(), outcome=Outcome.HANDOFF, language=lang,
-                 answer=WAITING_FOR_AGENT[lang], confidence=1.0, handoff_reason=reason,
+                 answer=WAITING_FOR_AGENT[lang], confidence=0.0, handoff_reason=reason,
                  detected_language=guess.lang, rule="handoff_open")

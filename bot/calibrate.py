@@ -30,8 +30,9 @@ def load_questions(split: str, path: Path = QUESTIONS) -> list[dict[str, object]
     return [r for r in rows if split == "all" or r["split"] == split]
 
 
-def examples(pipeline, rows: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    xs, ys = [], []
+def examples(pipeline, rows: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
+    """Features, labels (top service right) and whether each question is answerable at all."""
+    xs, ys, answerable = [], [], []
     for row in rows:
         text = str(row["text"])
         if route_message(text).outcome is not None:
@@ -43,7 +44,22 @@ def examples(pipeline, rows: list[dict[str, object]]) -> tuple[np.ndarray, np.nd
         expected = row.get("expected_services") or []
         xs.append([v for _, v in a.features])
         ys.append(1.0 if a.service.service_id in expected else 0.0)  # type: ignore[operator]
-    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
+        answerable.append(row.get("expected_handoff") is None)
+    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), np.asarray(answerable, bool)
+
+
+def threshold_table(p: np.ndarray, y: np.ndarray, answerable: np.ndarray, n_routed_mna: int) -> list[dict[str, float]]:
+    """For candidate thresholds: handoff recall on must-not-answer questions (rule-routed ones count
+    as caught), share of answerable questions handed off, and accuracy of what is answered."""
+    rows = []
+    n_mna = int((~answerable).sum()) + n_routed_mna
+    for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
+        answered = p >= t
+        caught = int((~answered & ~answerable).sum()) + n_routed_mna
+        rows.append({"threshold": float(t), "mna_recall": caught / max(1, n_mna),
+                     "answerable_handed_off": float((~answered & answerable).sum() / max(1, answerable.sum())),
+                     "answered_accuracy": float(y[answered & answerable].mean()) if (answered & answerable).any() else 0.0})
+    return rows
 
 
 def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2) -> tuple[np.ndarray, float]:
@@ -69,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(WEIGHTS_PATH))
     args = ap.parse_args(argv)
     pipeline = build_pipeline(load_config(args.config))
-    x, y = examples(pipeline, load_questions("tune"))
+    tune = load_questions("tune")
+    x, y, answerable = examples(pipeline, tune)
+    routed_mna = sum(1 for r in tune if r["expected_handoff"] and route_message(str(r["text"])).outcome is not None)
     w, b = fit_logistic(x, y)
     p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
     acc = float(((p >= 0.5) == (y == 1)).mean())
@@ -82,6 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"fitted on {len(y)} tune examples ({int(y.sum())} positive); train accuracy {acc:.3f}; wrote {args.out}")
     for name, weight in zip(FEATURES, w, strict=True):
         print(f"  {name:14s} {weight:+.3f}")
+    print("threshold  must-not-answer recall  answerable handed off  answered accuracy   (tune split)")
+    for row in threshold_table(p, y, answerable, routed_mna):
+        print(f"  {row['threshold']:.2f}     {row['mna_recall']:.3f}                  {row['answerable_handed_off']:.3f}"
+              f"                  {row['answered_accuracy']:.3f}")
     return 0
 
 

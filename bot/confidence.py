@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.services import ServiceVocabulary
+from bot.services import ServiceVocabulary, choose_section
 from bot.types import Assessment, ServiceCandidate
 from retrieval.types import Hit
 
@@ -66,9 +66,9 @@ def assess_confidence(
     if not services:
         return Assessment(0.0, None, None, asked_section or "overview")
     x = features(query, hits, services, vocab, asked_section, latin)
-    section = asked_section or services[0].best_section
+    section = choose_section(asked_section, hits, services[0].service_id, query)
     return Assessment(
         confidence=model.predict(x), service=services[0],
         runner_up=services[1] if len(services) > 1 else None, section=section,
-        features=tuple(zip(FEATURES, x, strict=True)),
+        features=tuple(zip(FEATURES, x, strict=True)), ranked=tuple(c.service_id for c in services[:3]),
     )

@@ -147,7 +147,8 @@ class Pipeline:
     def _decide(self, a: Assessment, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess,
                 state: SessionState) -> Reply:
         cfg = self.config.answer
-        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang)
+        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
+                    candidates=a.ranked)
         composed = self._compose(a, lang, text) if a.service else None
         if a.service is None or composed is None or a.confidence < cfg.answer_threshold:
             regional = guess.lang in REGIONAL
@@ -212,7 +213,8 @@ class Pipeline:
             if extra:
                 answer += f"\n\n{canned.PERSONAL_TRACKING[lang]}\n{extra.text}"
                 citations = (extra.citation,)
-        return Reply(outcome=Outcome.HANDOFF, handoff_reason=route.reason, answer=answer, confidence=1.0,
+        # confidence is the probability that a corpus answer is right; a rule-decided handoff gives none
+        return Reply(outcome=Outcome.HANDOFF, handoff_reason=route.reason, answer=answer, confidence=0.0,
                      citations=citations, suggested_answer=answer, **base)
 
     def _emergency_answer(self, lang: str) -> tuple[str, tuple[Citation, ...]]:

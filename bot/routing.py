@@ -48,12 +48,15 @@ EMERGENCY = _rx(
     r"\b(?:bleeding|unconscious|not breathing|heart attack|dying|drowning|overdose)\b",
     r"\b(?:behosh|dil ka daura|saans nahi|khoon beh|doob raha|doob rahi|mar raha|mar rahi)\b",
     r"\b(?:suicide|kill myself|end my life|want to die|self.?harm|khudkushi|khud ?kushi|jaan de d|mar jana chahta|mar jana chahti)\b",
-    r"\b(?:beating me|hitting me|attacking|attacked|kidnap|abduct|rape|maar raha|maar rahi|mar peet|maar peet|tashaddud|agwa)\b",
+    r"\b(?:beating me|hitting me|attacking|attacked|kidnap|abduct|rape|maar raha|maar rahi|maar rahe|mar rahe|mar peet|maar peet|tashaddud|agwa)\b",
+    r"\b(?:gas leak|gas ki bu|gas ki boo|gas smell|smell of gas|short circuit se aag|current lag gaya|bijli ka jhatka)\b",
+    r"\b(?:trapped|phans[ae] hue|phans gaye|phans gae|pani ghar mein|pani ghar me)\b",
     r"\b(?:flood|selab|sailaab|earthquake|zalzala|building (?:collapsed|gir))\b.*\b(?:phans|trapped|help|madad|gir)\b",
     r"\b(?:help+|bachao|madad karo)\s*!+",
     "آگ لگ", "ایکسیڈنٹ ہو", "حادثہ ہو", "بے ہوش", "دل کا دورہ", "سانس نہیں", "خون بہ", "ڈوب رہ", "مر رہ",
     "خودکشی", "جان دے د", "مرنا چاہت", "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
-    "سیلاب میں پھنس", "زلزلہ", "بچاؤ", "فوری مدد",
+    "سیلاب میں پھنس", "پھنسے ہوئے", "پھنس گئے", "زلزلہ", "بچاؤ", "فوری مدد", "گیس لیک", "گیس کی بو",
+    "کرنٹ لگ", "اگ لگ", "باهه لڳ", "وینه ځي", "ټکر شو", "زخمي",
 )
 HUMAN = _rx(
     r"\b(?:human|real person|a person|agent|representative|operator|customer (?:care|service)|call (?:centre|center))\b",
@@ -61,6 +64,7 @@ HUMAN = _rx(
     r"\b(?:insaan|insan|banday?|admi|aadmi|namainda|numainda|nu?maind[ae]|agent|operator)\b.*\b(?:baat|bat|rabta|connect|milao|milaen)\b",
     r"\b(?:kisi|kisi se)\b.*\b(?:baat|bat)\b.*\b(?:karn|krn|karw|krw|karao|krao|karni|krni)",
     "نمائندے", "نمائندہ", "انسان سے", "ایجنٹ", "کسی افسر", "کسی سے بات", "آپریٹر", "بندے سے بات", "آدمی سے بات",
+    "بندے نال گل", "کسے نال گل", "ماڻهوءَ سان ڳالهائ", "ماڻهو سان ڳالهائ", "سړي سره خبرې", "انسان سره خبرې",
 )
 _COMPLAINT = _rx(r"\b(?:complain|complaint|report|shikayat|shikait|ombudsman|mohtasib)", "شکایت", "رپورٹ", "محتسب")
 SENSITIVE = _rx(
@@ -71,7 +75,12 @@ SENSITIVE = _rx(
     r"\b(?:someone else'?s|kisi aur ka|kisi ka bhi|dusre ka|doosre ka)\b.*\b(?:data|cnic|card|sim|details|record|number)\b",
     r"\b(?:hack|bypass|without biometric|bina biometric|biometric ke baghair|fraud kar|scam kar)\b",
     r"\b(?:underage|age kam|umar kam|age (?:change|badal)|umar badal)\b.*\b(?:fake|jaali|jhoot|lie)\b",
+    r"\b(?:kisi|dusre|doosre|kisi aur)\s+(?:ka|ki|ke)\b.*\b(?:cnic|data|address|pata|details|record|maloomat)\b.*\b(?:nikal|pata kar|maloom|find|check kar)",
+    r"\b(?:dusre|doosre|kisi aur|someone else)\s*(?:ke|ki|'s)?\s*(?:naam|name)\s*(?:pe|par|se|on|in)\b",
+    r"\b(?:umar|umer|age|date of birth|tareekh e paidaish)\b.*\b(?:kam|ziada|zyada|less|lower)\s*(?:likhwa|karwa|kar|likh|show|write)",
+    r"\b(?:edit|alter|forge|fake)\s+(?:my\s+)?(?:bank statement|result card|transcript|marksheet|salary slip)",
     "جعلی", "نقلی", "رشوت", "کسی اور کا ڈیٹا", "دوسرے کا شناختی", "بائیومیٹرک کے بغیر", "ہیک",
+    "کسی اور کے شناختی", "کسی اور کی معلومات", "دوسرے کے نام پر", "کسی اور کے نام پر", "عمر کم لکھو", "عمر کم کرو",
 )
 _HOW = _rx(
     r"\b(?:how (?:do|can|to|should)|kaise|kese|kaisay|kesay|kais[ae]|tareeq|tariq|process|procedure|check karn|check krn|track karn|track krn)\b",
@@ -79,7 +88,10 @@ _HOW = _rx(
 )
 PERSONAL = _rx(
     r"\b(?:my|mera|meri|mere|hamara|hamari|humara|humari)\b.*\b(?:application|card|cnic|passport|pension|claim|case|complaint|payment|paisa|paise|paisay|qist|refund|file|request|form|licen[cs]e|bill|connection|meter)\b.*\b(?:status|kya bana|kia bana|kab aa|kab ay|kab mil|kab tak aa|kab (?:credit|jama|transfer|release)|abhi tak|ab tak|still|not (?:received|ready|credited|arrived|come)|nahi (?:aa|ay|mil|ban)|nhi (?:aa|ay|mil|ban)|kyun|kyon|why|where is|credited|approved|rejected|reject|pending|delay|ready)",
-    r"\b(?:why is my|where is my|when will my|what happened to my|status of my)\b",
+    r"\b(?:why is my|where is my|when will my|what happened to my|status of my|did my|has my|is my application)\b",
+    r"\b(?:my|mera|meri|mere|hamara|hamari|humara)\b.*\b(?:kab lag|kab mil|kab aa|kab ho|kab ban|nahi lag|nahi mil)",
+    r"\b(?:reference|ref|consumer|tracking|cnic|account)\s*(?:no|number|#)?\s*[:#]?\s*\d[\d\s-]{7,}",
+    "ریفرنس نمبر", "کنزیومر نمبر", "زما د", "زما پیسې",
     r"\b(?:tracking|application|token|receipt|complaint|claim)\s*(?:id|no|number|#)?\s*[:#]?\s*\d{6,}",
     r"\b\d{5}-?\d{7}-?\d\b.*\b(?:status|check|kya|kab|batao|bataen)\b",
     "میری درخواست", "میرا کارڈ ابھی", "میرا شناختی کارڈ ابھی", "میرا پاسپورٹ ابھی", "میری پنشن", "میرے پیسے",
@@ -89,16 +101,20 @@ FOREIGN = _rx(
     r"\b(?:uk|u\.k\.|british|us|usa|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|passport|aadhaar|aadhar|emirates id|social security|driving licen[cs]e|licen[cs]e|pr|residence|tax return|nin)\b",
     r"\b(?:aadhaar|aadhar|iqama|green card|emirates id|social security number|nhs|schengen)\b",
     "ویزا", "اقامہ", "گرین کارڈ", "آدھار",
+    "(?:کینیڈا|امریکہ|برطانیہ|انگلینڈ|آسٹریلیا|بھارت|انڈیا|دبئی|سعودی|جرمنی|چین).*(?:امیگریشن|شہریت|ویزا|اقامہ|پی آر)",
 )
 _PAKISTANI = _rx(r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani)\b", "پاکستان", "نادرا", "نائیکوپ")
 OFF_TOPIC = _rx(
     r"\b(?:cricket|match|score|psl|world cup|football|hockey|weather|mausam|temperature|rain forecast|recipe|biryani|cook|poem|poetry|shayari|shair|ghazal|joke|latifa|song|gaana|gana|movie|film|drama|actor|actress)\b",
     r"\b(?:dollar rate|gold (?:rate|price)|sone ka bhao|sone ki qeemat|petrol price|stock|bitcoin|crypto)\b",
-    r"\b(?:election|vote kis|imran khan|nawaz sharif|zardari|bilawal|maryam|pti|pmln|pml-n|ppp|prime minister kaun|best party|politics|siyasat)\b",
+    r"\b(?:elections?|vote kis|vote for|imran khan|nawaz sharif|zardari|bilawal|maryam|pti|pmln|pml-n|ppp|prime minister kaun|best party|politics|siyasat)\b",
     r"\b(?:capital of|who is the|who was|history of|solve|equation|calculate|square root|translate this|write (?:me )?an? (?:essay|story|poem|letter))\b",
+    r"\d+\s*%\s*of\s*\d+", r"\bwhat is \d+\s*[-+*/x]\s*\d+", r"\btranslate\b.*\b(?:into|to)\s+(?:english|french|urdu|arabic|chinese)\b",
+    r"\b(?:acha|achha|best|sasta|konsa)\s+(?:mobile|phone|laptop|bike|car)\b", r"\b(?:karahi|kadhai|biryani|halwa|pakane)\b",
     r"\b(?:love|girlfriend|boyfriend|rishta|horoscope|zodiac)\b",
     "کرکٹ", "میچ", "موسم", "ترکیب", "نظم", "شاعری", "غزل", "لطیفہ", "گانا", "فلم", "ڈرامہ", "ڈالر کا ریٹ",
-    "سونے کی قیمت", "الیکشن", "انتخابات", "عمران خان", "نواز شریف", "سیاست", "دارالحکومت",
+    "سونے کی قیمت", "الیکشن", "انتخابات", "عمران خان", "نواز شریف", "سیاست", "دارالحکومت", "کڑاہی", "بریانی",
+    "پکانے", "بنانے کی ترکیب",
 )
 _SERVICE_WORDS = _rx(
     r"\b(?:cnic|nicop|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest)\w*\b",

@@ -23,13 +23,14 @@ DISPLAY: dict[str, dict[str, str]] = {
 }
 
 # Cue patterns per section, checked in this order (the first match wins where several do, so the
-# specific ones come first: "how long" is processing_time, not procedure).
+# specific ones come first: "how long" is processing_time, not procedure; "how do I apply online" is
+# procedure, not where_to_apply). Bare "number" is no contact cue: "NTN number", "consumer number".
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("fees", (
         r"\bfees?\b", r"\bcost", r"\bcharges?\b", r"\bprice", r"\bhow much\b", r"\bpaid\b", r"\bpay\b",
         r"\bpaise?\b", r"\bpais[ae]y?\b", r"\bpes[ae]y?\b", r"\bkharch", r"\brupe", r"\brs\b", r"\braqam\b",
-        r"\bfee[sz]?\b", r"\bkitn[eiy] (?:ka|ki|ke)\b",
-        "فیس", "قیمت", "خرچ", "پیسے", "چارج", "رقم", "روپے", "کتنے کا", "کتنے کی",
+        r"\bfee[sz]?\b", r"\bkitn[eiy] (?:ka|ki|ke)\b", r"\bjurmana\b", r"\bpenalty\b", r"\bfine\b",
+        "فیس", "قیمت", "خرچ", "پیسے", "چارج", "رقم", "روپے", "کتنے کا", "کتنے کی", "جرمانہ",
     )),
     ("processing_time", (
         r"\bhow long\b", r"\bhow many days\b", r"\bdays?\b", r"\bweeks?\b", r"\bprocessing time\b",
@@ -38,34 +39,39 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "کتنے دن", "کتنا وقت", "کب تک", "دن لگ", "کب ملے", "وقت لگ",
     )),
     ("documents", (
-        r"\bdocuments?\b", r"\bdocs\b", r"\bpapers?\b", r"\brequire", r"\bwhat do i need\b", r"\bneeded\b",
+        r"\bdocuments?\b", r"\bdocs\b", r"\bpapers? (?:required|needed|chahi)", r"\bwhat do i need\b",
         r"\bka[gh]+[a]?zat\b", r"\bkaghaz", r"\bdasta?wez", r"\bkya (?:kya )?chahi", r"\bkia chahi",
-        r"\bkya lana\b", r"\bsath le",
-        "کاغذات", "دستاویز", "کیا چاہیے", "کیا کیا چاہیے", "کیا لانا", "ساتھ لے",
+        r"\bkya lana\b", r"\bsath le", r"\brequirements?\b",
+        "کاغذات", "دستاویز", "کیا چاہیے", "کیا کیا چاہیے", "کیا لانا", "ساتھ لے", "کاغذونه", "ڪاغذ",
     )),
     ("eligibility", (
         r"\beligib", r"\bwho can\b", r"\bqualif", r"\bcriteria\b", r"\bahl\b", r"\bahliyat\b", r"\bmustahiq\b",
-        r"\bkaun apply\b", r"\bkon apply\b", r"\bshart",
-        "اہل", "اہلیت", "مستحق", "شرائط", "کون درخواست",
+        r"\b(?:kaun|kon|kin)\b.*\b(?:apply|bana?wa? sakt|le sakt|milt[ai]|mil sakt)", r"\bshart",
+        r"\bage limit\b", r"\bumar ki had", r"\bkitni umar\b", r"\bzaroori\b", r"\bzaruri\b",
+        r"\bdo i (?:need|have) to\b", r"\bis it (?:necessary|required|mandatory)\b",
+        "اہل", "اہلیت", "مستحق", "شرائط", "کون درخواست", "کن بچوں", "کس کو ملتا", "عمر کی حد", "ضروری ہے",
+    )),
+    ("procedure", (
+        r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bsteps?\b", r"\bkaise\b", r"\bkese\b",
+        r"\bkais[ae]y\b", r"\bkes[ae]y\b", r"\btar[ie]+q[ae]\b", r"\btareeqa\b", r"\bbanwa", r"\bbnwa", r"\bkarwa",
+        r"\bkrwa", r"\bkarvaun\b", r"\bkya kar[uo]o?n\b", r"\bwhat (?:can|should) i do\b",
+        "کیسے", "طریقہ", "بنوا", "کروا", "کیا کروں", "کیویں", "ڪيئن", "څنګه",
     )),
     ("where_to_apply", (
         r"\bwhere\b", r"\boffice\b", r"\bcent(?:er|re)\b", r"\bkahan\b", r"\bkahaan\b", r"\bkidhar\b",
-        r"\bmarkaz\b", r"\bbranch\b", r"\bportal\b", r"\bwebsite\b", r"\bapp\b", r"\bonline\b",
-        "کہاں", "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن",
+        r"\bmarkaz\b", r"\bbranch\b", r"\bportal\b", r"\bwebsite\b", r"\bonline\b", r"\bapp\b",
+        "کہاں", "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن", "کتھوں", "کتھے", "ڪٿي", "چېرته", "کوم ځای",
     )),
     ("contact", (
-        r"\bhelpline\b", r"\bcontact\b", r"\bphone\b", r"\bcall\b", r"\bnumber\b", r"\bnumb[ae]r\b", r"\bemail\b",
-        r"\brabta\b", r"\bsms\b",
-        "ہیلپ لائن", "رابطہ", "نمبر", "فون", "کال",
-    )),
-    ("procedure", (
-        r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bsteps?\b", r"\bapply\b", r"\bkaise\b", r"\bkese\b",
-        r"\bkais[ae]y\b", r"\bkes[ae]y\b", r"\btar[ie]+q[ae]\b", r"\btareeqa\b", r"\bbanwa", r"\bbnwa", r"\bkarwa",
-        r"\bkrwa", r"\bkarvaun\b",
-        "کیسے", "طریقہ", "بنوا", "کروا", "درخواست",
+        r"\bhelpline\b", r"\bcontact\b", r"\bphone number\b", r"\bcall\b", r"\bemail\b", r"\brabta\b",
+        r"\bhelp ?line number\b", r"\bnumb[ae]r\s*(?:kya|kia|batao|btao|bata|do|dein|please|hai\s*\??)?\s*\??$",
+        r"\bwhat is the\b.*\bnumber\b",
+        "ہیلپ لائن", "رابطہ", "فون نمبر", "کا نمبر$", "کا نمبر کیا", "نمبر بتائیں", "نمبر کیا ہے",
     )),
 )
-_COMPILED = tuple((key, tuple(re.compile(p) for p in pats)) for key, pats in _CUES)
+# Cues are folded like the text they are matched against (Sindhi and Pashto cues are typed with the
+# Arabic yeh that normalise() turns into the Urdu one).
+_COMPILED = tuple((key, tuple(re.compile(normalise(p)) for p in pats)) for key, pats in _CUES)
 
 
 def detect_section(text: str) -> str | None:
@@ -80,7 +86,12 @@ def detect_section(text: str) -> str | None:
     for key, patterns in _COMPILED:
         if any(p.search(norm) for p in patterns):
             return key
+    if _HOW_MUCH.search(norm):  # "token kitna hai", "کتنا ٹیکس": an amount, once time and age are ruled out
+        return "fees"
     return None
+
+
+_HOW_MUCH = re.compile(r"\bkitn[aei]\b|کتنا|کتنی|کتنے")
 
 
 def display_name(section: str, lang: str) -> str:

@@ -40,3 +40,16 @@ class ServiceVocabulary:
         vocab = self._tokens.get(service_id, set())
         found = sum(1 for w in words if w in vocab or (w.isascii() and roman_key(w) in vocab))
         return found / len(words)
+
+
+def choose_section(asked: str | None, hits: Sequence[Hit], service_id: str, question: str) -> str:
+    """The section to answer from: the one the question asks for; else, for a real question, the
+    best-scoring section of the service other than the overview (whose keywords make it win
+    retrieval for nearly everything); else the overview ("b form", "token tax")."""
+    if asked:
+        return asked
+    if len(question.split()) > 3:
+        for hit in hits:
+            if hit.passage.service_id == service_id and hit.passage.section not in ("overview", "notes"):
+                return hit.passage.section
+    return "overview"

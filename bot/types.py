@@ -53,6 +53,7 @@ class Assessment:
     runner_up: ServiceCandidate | None
     section: str
     features: tuple[tuple[str, float], ...] = ()
+    ranked: tuple[str, ...] = ()  # top service ids, best first
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +75,7 @@ class Reply:
     option_service_ids: tuple[str, ...] = ()  # clarify: the same services' ids (kept in the session)
     suggested_answer: str = ""  # for staff on handoff: what the bot would have said
     rule: str = ""  # the routing rule or decision that ended the turn (audit log)
+    candidates: tuple[str, ...] = ()  # the top services retrieval ranked, best first (evaluation, staff)
     timings_ms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
 
     @property
@@ -94,6 +96,7 @@ class Reply:
             "service_id": self.service_id,
             "section": self.section,
             "options": list(self.options),
+            "candidates": list(self.candidates),
             "citations": [
                 {k: getattr(c, k) for k in ("doc_id", "service_id", "department", "title", "section", "url",
                                             "lang", "snippet", "last_verified")}

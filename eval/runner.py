@@ -244,9 +244,10 @@ def reply_record(item_id: str, reply: dict[str, Any]) -> dict[str, Any]:
 
 
 def predicted_services(rec: dict[str, Any]) -> list[str]:
-    """Ranked service guesses of a reply: its service_id, then cited services, then clarify options."""
+    """Ranked service guesses of a reply: its service_id, retrieval's candidates, cited services, clarify options."""
     ranked = (
         [rec.get("service_id")]
+        + list(rec.get("candidates") or [])
         + [c.get("service_id") for c in rec.get("citations", [])]
         + rec.get("options", [])
     )
