@@ -150,6 +150,8 @@ class Pipeline:
         base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
                     candidates=a.ranked)
         composed = self._compose(a, lang, text) if a.service else None
+        if self._should_clarify(a, state) and a.confidence >= cfg.answer_threshold / 2:
+            return self._clarify(a, lang, base)
         if a.service is None or composed is None or a.confidence < cfg.answer_threshold:
             regional = guess.lang in REGIONAL
             reason = HandoffReason.UNSUPPORTED_LANGUAGE if regional else (
@@ -158,14 +160,6 @@ class Pipeline:
                          confidence=a.confidence, suggested_answer=composed.text if composed else "",
                          citations=(composed.citation,) if composed else (), rule=f"confidence<{cfg.answer_threshold}",
                          service_id=a.service.service_id if a.service else None, section=a.section, **base)
-        if self._should_clarify(a, state):
-            assert a.runner_up is not None
-            options = (a.service.service_id, a.runner_up.service_id)
-            titles = tuple(self._title(o, lang) for o in options)
-            body = canned.CLARIFY[lang] + "\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
-            return Reply(outcome=Outcome.CLARIFY, answer=body, confidence=a.confidence, options=titles,
-                         option_service_ids=options,
-                         section=a.section, rule="clarify:close_services", **base)
         answer = self._generate(text, composed, lang) if self.generator is not None else composed.text
         if guess.lang in REGIONAL:
             answer += "\n\n" + canned.REGIONAL_OFFER[guess.lang]
@@ -185,6 +179,15 @@ class Pipeline:
         footer = composed.text.rsplit("\n\n", 1)[-1]  # the source line stays the extractive one
         answer, _ = generate_or_fallback(self.generator, text, sources, lang, composed.text, footer=footer)
         return answer
+
+    def _clarify(self, a: Assessment, lang: str, base: dict[str, object]) -> Reply:
+        """Two sibling services about equally likely: ask which one ("new CNIC or renewal?")."""
+        assert a.service is not None and a.runner_up is not None
+        options = (a.service.service_id, a.runner_up.service_id)
+        titles = tuple(self._title(o, lang) for o in options)
+        body = canned.CLARIFY[lang] + "\n" + "\n".join(f"{i}. {t}" for i, t in enumerate(titles, 1))
+        return Reply(outcome=Outcome.CLARIFY, answer=body, confidence=a.confidence, options=titles,
+                     option_service_ids=options, section=a.section, rule="clarify:close_services", **base)
 
     def _should_clarify(self, a: Assessment, state: SessionState) -> bool:
         if a.runner_up is None or a.service is None or state.options:

@@ -109,3 +109,14 @@ def test_bad_input_is_rejected(pipeline: Pipeline, bad: object) -> None:
 def test_too_long_message_names_the_limit(pipeline: Pipeline) -> None:
     with pytest.raises(InputError, match="limit is 2000"):
         pipeline.answer("a" * 2001)
+
+
+def test_close_sibling_services_get_a_clarifying_question(tmp_path: Path) -> None:
+    p = fixture_pipeline(tmp_path, answer={"answer_threshold": 0.0, "clarify_margin": 10.0})
+    ask = p.answer("shanakhti card", session_id="c1")
+    assert ask.outcome is Outcome.CLARIFY
+    assert set(ask.option_service_ids) == {"nadra-cnic-new", "nadra-cnic-renewal"}
+    assert len(ask.options) == 2 and "1." in ask.answer and "2." in ask.answer
+    chosen = ask.option_service_ids[1]
+    follow = p.answer("2", session_id="c1")
+    assert follow.outcome is Outcome.ANSWERED and follow.service_id == chosen

@@ -41,7 +41,7 @@ def test_build_writes_manifest_and_switches_current(corpus: Path, tmp_path: Path
     first = _build(corpus, tmp_path)
     manifest = json.loads((first / "manifest.json").read_text())
     assert manifest["embedder_id"] == "hash-64"
-    assert manifest["counts"]["documents"] == 8
+    assert manifest["counts"]["documents"] == 10
     assert manifest["counts"]["passages"] > 8
     assert len(manifest["corpus_hash"]) == 64
     assert current_index_dir(tmp_path / "index") == first
@@ -93,7 +93,7 @@ def test_unparseable_file_is_skipped_with_reason(corpus: Path, tmp_path: Path) -
     data = load_data(tmp_path / "index")
     html = [d for d in data.documents.values() if d.title == "Gas bill"]
     assert html and "menu" not in html[0].sections[0].text
-    assert data.manifest["counts"]["documents"] == 9
+    assert data.manifest["counts"]["documents"] == 11
 
 
 def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
