@@ -26,15 +26,20 @@ def get_metrics(request: Request) -> Metrics:
 def get_pipeline(request: Request) -> Pipeline:
     pipeline = request.app.state.pipeline
     if pipeline is None:
-        raise HTTPException(503, detail=request.app.state.index_error or "The search index is still loading; retry shortly.")
+        raise HTTPException(
+            503, detail=request.app.state.index_error or "The search index is still loading; retry shortly."
+        )
     return pipeline  # type: ignore[no-any-return]
 
 
 def _staff(request: Request, authorization: str | None, roles: tuple[str, ...]):  # type: ignore[no-untyped-def]
     if not authorization or not authorization.lower().startswith("bearer "):
-        raise HTTPException(401, detail="Staff endpoint: send 'Authorization: Bearer <token>' "
-                                        "(create one with `rahnuma staff add --role agent`).",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            detail="Staff endpoint: send 'Authorization: Bearer <token>' "
+            "(create one with `rahnuma staff add --role agent`).",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     staff = request.app.state.storage.staff_for_token(authorization[7:].strip())
     if staff is None:
         raise HTTPException(401, detail="Unknown or revoked staff token.", headers={"WWW-Authenticate": "Bearer"})

@@ -7,8 +7,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Outcome = Literal["answered", "handoff", "clarify", "smalltalk"]
-Reason = Literal["low_confidence", "out_of_scope", "personal_case", "user_requested", "unsupported_language",
-                 "sensitive", "emergency"]
+Reason = Literal[
+    "low_confidence",
+    "out_of_scope",
+    "personal_case",
+    "user_requested",
+    "unsupported_language",
+    "sensitive",
+    "emergency",
+]
 
 
 class _In(BaseModel):
@@ -16,9 +23,15 @@ class _In(BaseModel):
 
 
 class ChatIn(_In):
-    message: str = Field(..., description="The citizen's message, in any script.", examples=["passport ki fee kitni hai?"])
-    session_id: str | None = Field(None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
-                                   description="Omit on the first message; send back the one returned.")
+    message: str = Field(
+        ..., description="The citizen's message, in any script.", examples=["passport ki fee kitni hai?"]
+    )
+    session_id: str | None = Field(
+        None,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Omit on the first message; send back the one returned.",
+    )
     channel: Literal["web", "api"] = "web"
 
 

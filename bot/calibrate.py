@@ -56,13 +56,20 @@ def threshold_table(p: np.ndarray, y: np.ndarray, answerable: np.ndarray, n_rout
     for t in np.round(np.arange(0.05, 0.96, 0.05), 2):
         answered = p >= t
         caught = int((~answered & ~answerable).sum()) + n_routed_mna
-        rows.append({"threshold": float(t), "mna_recall": caught / max(1, n_mna),
-                     "answerable_handed_off": float((~answered & answerable).sum() / max(1, answerable.sum())),
-                     "answered_accuracy": float(y[answered & answerable].mean()) if (answered & answerable).any() else 0.0})
+        rows.append(
+            {
+                "threshold": float(t),
+                "mna_recall": caught / max(1, n_mna),
+                "answerable_handed_off": float((~answered & answerable).sum() / max(1, answerable.sum())),
+                "answered_accuracy": float(y[answered & answerable].mean()) if (answered & answerable).any() else 0.0,
+            }
+        )
     return rows
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2) -> tuple[np.ndarray, float]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, l2: float = 0.05, steps: int = 4000, lr: float = 0.2
+) -> tuple[np.ndarray, float]:
     """Weights and bias on the original feature scale."""
     mean, std = x.mean(0), x.std(0)
     std[std < 1e-9] = 1.0
@@ -91,19 +98,29 @@ def main(argv: list[str] | None = None) -> int:
     w, b = fit_logistic(x, y)
     p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
     acc = float(((p >= 0.5) == (y == 1)).mean())
-    Path(args.out).write_text(json.dumps({
-        "features": list(FEATURES), "weights": [round(float(v), 6) for v in w], "bias": round(float(b), 6),
-        "fitted_on": f"citizen tune split, {len(y)} examples ({int(y.sum())} positive), "
-                     f"index {pipeline.data.manifest.get('version')}, {time.strftime('%Y-%m-%d')}",
-        "train_accuracy": round(acc, 4),
-    }, indent=2) + "\n")
+    Path(args.out).write_text(
+        json.dumps(
+            {
+                "features": list(FEATURES),
+                "weights": [round(float(v), 6) for v in w],
+                "bias": round(float(b), 6),
+                "fitted_on": f"citizen tune split, {len(y)} examples ({int(y.sum())} positive), "
+                f"index {pipeline.data.manifest.get('version')}, {time.strftime('%Y-%m-%d')}",
+                "train_accuracy": round(acc, 4),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"fitted on {len(y)} tune examples ({int(y.sum())} positive); train accuracy {acc:.3f}; wrote {args.out}")
     for name, weight in zip(FEATURES, w, strict=True):
         print(f"  {name:14s} {weight:+.3f}")
     print("threshold  must-not-answer recall  answerable handed off  answered accuracy   (tune split)")
     for row in threshold_table(p, y, answerable, routed_mna):
-        print(f"  {row['threshold']:.2f}     {row['mna_recall']:.3f}                  {row['answerable_handed_off']:.3f}"
-              f"                  {row['answered_accuracy']:.3f}")
+        print(
+            f"  {row['threshold']:.2f}     {row['mna_recall']:.3f}                  {row['answerable_handed_off']:.3f}"
+            f"                  {row['answered_accuracy']:.3f}"
+        )
     return 0
 
 

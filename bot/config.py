@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -136,7 +136,7 @@ def load_config(path: str | os.PathLike[str] | None = None, env: dict[str, str] 
     """Read and validate the TOML file (default: $RAHNUMA_CONFIG or ./rahnuma.toml)."""
     env = dict(os.environ) if env is None else env
     cfg_path = Path(path or env.get("RAHNUMA_CONFIG") or DEFAULT_CONFIG)
-    data: dict[str, dict[str, object]] = {}
+    data: dict[str, Any] = {}
     if cfg_path.exists():
         try:
             data = tomllib.loads(cfg_path.read_text(encoding="utf-8"))

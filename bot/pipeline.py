@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -147,8 +148,8 @@ class Pipeline:
     def _decide(self, a: Assessment, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess,
                 state: SessionState) -> Reply:
         cfg = self.config.answer
-        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
-                    candidates=a.ranked)
+        base: dict[str, Any] = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
+                                    candidates=a.ranked)
         composed = self._compose(a, lang, text) if a.service else None
         if self._should_clarify(a, state) and a.confidence >= cfg.answer_threshold / 2:
             return self._clarify(a, lang, base)
@@ -180,7 +181,7 @@ class Pipeline:
         answer, _ = generate_or_fallback(self.generator, text, sources, lang, composed.text, footer=footer)
         return answer
 
-    def _clarify(self, a: Assessment, lang: str, base: dict[str, object]) -> Reply:
+    def _clarify(self, a: Assessment, lang: str, base: dict[str, Any]) -> Reply:
         """Two sibling services about equally likely: ask which one ("new CNIC or renewal?")."""
         assert a.service is not None and a.runner_up is not None
         options = (a.service.service_id, a.runner_up.service_id)
@@ -203,7 +204,8 @@ class Pipeline:
                               cfg.max_items, cfg.max_chars)
 
     def _routed(self, route: Route, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess) -> Reply:
-        base = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang, rule=route.rule)
+        base: dict[str, Any] = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
+                                    rule=route.rule)
         if route.outcome is Outcome.SMALLTALK:
             return Reply(outcome=Outcome.SMALLTALK, answer=canned.SMALLTALK[route.kind][lang], confidence=1.0, **base)
         assert route.reason is not None

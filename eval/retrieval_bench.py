@@ -137,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'benchmark':28s} metric")
     for name, metrics in report.items():
         if not name.startswith("_"):
-            print(f"{name:28s} " + "  ".join(f"{k}={v}" for k, v in metrics.items()))  # type: ignore[union-attr]
+            print(f"{name:28s} " + "  ".join(f"{k}={v}" for k, v in dict(metrics).items()))  # type: ignore[call-overload]
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2))

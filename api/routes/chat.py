@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, Request
 
 from api.deps import PipelineDep, StorageDep
@@ -9,7 +11,11 @@ from api.schemas import ChatIn, ChatPublic, ErrorPublic, FeedbackIn, FeedbackPub
 from api.turns import handle_turn
 
 router = APIRouter(prefix="/v1", tags=["citizen"])
-ERRORS = {400: {"model": ErrorPublic}, 422: {"model": ErrorPublic}, 503: {"model": ErrorPublic}}
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorPublic},
+    422: {"model": ErrorPublic},
+    503: {"model": ErrorPublic},
+}
 
 
 @router.post("/chat", response_model=ChatPublic, responses=ERRORS, summary="Ask a question")
@@ -42,14 +48,22 @@ def feedback(body: FeedbackIn, storage: StorageDep) -> dict[str, str]:
 
 def message_public(m) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
-        "message_id": m.message_id, "role": m.role, "text": m.text, "language": m.language,
-        "created_at": m.created_at.isoformat(), "outcome": m.outcome, "handoff_reason": m.handoff_reason,
+        "message_id": m.message_id,
+        "role": m.role,
+        "text": m.text,
+        "language": m.language,
+        "created_at": m.created_at.isoformat(),
+        "outcome": m.outcome,
+        "handoff_reason": m.handoff_reason,
         "citations": list(m.citations or []),
     }
 
 
 def session_public(record) -> dict[str, object]:  # type: ignore[no-untyped-def]
     return {
-        "session_id": record.session_id, "channel": record.channel, "language": record.language,
-        "status": record.status, "messages": [message_public(m) for m in record.messages],
+        "session_id": record.session_id,
+        "channel": record.channel,
+        "language": record.language,
+        "status": record.status,
+        "messages": [message_public(m) for m in record.messages],
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
@@ -12,8 +12,8 @@ from api.routes.chat import message_public
 from api.schemas import ErrorPublic, HandoffDetailPublic, HandoffPublic, ReplyIn, ReplyPublic, SearchHitPublic
 
 router = APIRouter(prefix="/v1", tags=["staff"])
-AUTH_ERRORS = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
-NOT_FOUND = {404: {"model": ErrorPublic}, **AUTH_ERRORS}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorPublic}, **AUTH_ERRORS}
 
 
 def handoff_public(h, storage) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -23,11 +23,18 @@ def handoff_public(h, storage) -> dict[str, object]:  # type: ignore[no-untyped-
     now = dt.datetime.now(dt.UTC)
     end = h.resolved_at if getattr(h, "resolved_at", None) else now
     return {
-        "handoff_id": h.handoff_id, "session_id": h.session_id, "status": h.status, "reason": h.reason,
-        "language": h.language, "created_at": h.created_at.isoformat(),
-        "waiting_seconds": max(0.0, (end - h.created_at).total_seconds()), "claimed_by": h.claimed_by,
-        "channel": session.channel if session else "web", "last_message": last,
-        "suggested_answer": h.suggested_answer or "", "sources": list(h.sources or []),
+        "handoff_id": h.handoff_id,
+        "session_id": h.session_id,
+        "status": h.status,
+        "reason": h.reason,
+        "language": h.language,
+        "created_at": h.created_at.isoformat(),
+        "waiting_seconds": max(0.0, (end - h.created_at).total_seconds()),
+        "claimed_by": h.claimed_by,
+        "channel": session.channel if session else "web",
+        "last_message": last,
+        "suggested_answer": h.suggested_answer or "",
+        "sources": list(h.sources or []),
     }
 
 
@@ -39,9 +46,12 @@ def _get(storage, handoff_id: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/handoffs", response_model=list[HandoffPublic], responses=AUTH_ERRORS)
-def list_handoffs(storage: StorageDep, _staff: AgentDep,
-                  status: Literal["open", "claimed", "resolved"] | None = Query(None),
-                  language: str | None = Query(None, max_length=10)) -> list[dict[str, object]]:
+def list_handoffs(
+    storage: StorageDep,
+    _staff: AgentDep,
+    status: Literal["open", "claimed", "resolved"] | None = Query(None),
+    language: str | None = Query(None, max_length=10),
+) -> list[dict[str, object]]:
     """The queue, oldest first, filtered by status and language."""
     return [handoff_public(h, storage) for h in storage.list_handoffs(status=status, language=language)]  # type: ignore[attr-defined]
 
@@ -50,11 +60,15 @@ def list_handoffs(storage: StorageDep, _staff: AgentDep,
 def get_handoff(handoff_id: str, storage: StorageDep, _staff: AgentDep) -> dict[str, object]:
     h = _get(storage, handoff_id)
     session = storage.get_session(h.session_id)  # type: ignore[attr-defined]
-    return {**handoff_public(h, storage), "transcript": [message_public(m) for m in (session.messages if session else [])]}
+    return {
+        **handoff_public(h, storage),
+        "transcript": [message_public(m) for m in (session.messages if session else [])],
+    }
 
 
-@router.post("/handoffs/{handoff_id}/claim", response_model=HandoffPublic,
-             responses={409: {"model": ErrorPublic}, **NOT_FOUND})
+@router.post(
+    "/handoffs/{handoff_id}/claim", response_model=HandoffPublic, responses={409: {"model": ErrorPublic}, **NOT_FOUND}
+)
 def claim(handoff_id: str, storage: StorageDep, staff: AgentDep) -> dict[str, object]:
     from api.storage import Conflict
 
@@ -67,7 +81,9 @@ def claim(handoff_id: str, storage: StorageDep, staff: AgentDep) -> dict[str, ob
     return handoff_public(h, storage)
 
 
-@router.post("/handoffs/{handoff_id}/reply", response_model=ReplyPublic, responses={409: {"model": ErrorPublic}, **NOT_FOUND})
+@router.post(
+    "/handoffs/{handoff_id}/reply", response_model=ReplyPublic, responses={409: {"model": ErrorPublic}, **NOT_FOUND}
+)
 def reply(handoff_id: str, body: ReplyIn, request: Request, storage: StorageDep, staff: AgentDep) -> dict[str, object]:
     """Send the agent's text to the citizen, on their channel."""
     h = _get(storage, handoff_id)
@@ -85,8 +101,15 @@ def reply(handoff_id: str, body: ReplyIn, request: Request, storage: StorageDep,
     delivery = "stored"
     if session is not None and session.channel == "whatsapp":
         delivery = _send_whatsapp(request, storage, h.session_id, body.text)
-    storage.append_audit("agent_reply", {"handoff_id": handoff_id, "staff_id": staff.staff_id,  # type: ignore[attr-defined]
-                                         "message_id": message_id, "delivery": delivery})
+    storage.append_audit(  # type: ignore[attr-defined]
+        "agent_reply",
+        {
+            "handoff_id": handoff_id,
+            "staff_id": staff.staff_id,  # type: ignore[attr-defined]
+            "message_id": message_id,
+            "delivery": delivery,
+        },
+    )
     return {"message_id": message_id, "delivered": delivery != "failed", "delivery": delivery}
 
 
@@ -103,8 +126,9 @@ def _send_whatsapp(request: Request, storage, session_id: str, text: str) -> str
     return f"whatsapp:{kind}" if isinstance(kind, str) else "whatsapp"
 
 
-@router.post("/handoffs/{handoff_id}/resolve", response_model=HandoffPublic,
-             responses={409: {"model": ErrorPublic}, **NOT_FOUND})
+@router.post(
+    "/handoffs/{handoff_id}/resolve", response_model=HandoffPublic, responses={409: {"model": ErrorPublic}, **NOT_FOUND}
+)
 def resolve(handoff_id: str, storage: StorageDep, staff: AgentDep) -> dict[str, object]:
     from api.storage import Conflict
 
@@ -118,13 +142,24 @@ def resolve(handoff_id: str, storage: StorageDep, staff: AgentDep) -> dict[str, 
 
 
 @router.get("/search", response_model=list[SearchHitPublic], responses=AUTH_ERRORS)
-def search(pipeline: PipelineDep, _staff: AgentDep, q: str = Query(..., min_length=1, max_length=500),
-           k: int = Query(8, ge=1, le=50)) -> list[dict[str, object]]:
+def search(
+    pipeline: PipelineDep,
+    _staff: AgentDep,
+    q: str = Query(..., min_length=1, max_length=500),
+    k: int = Query(8, ge=1, le=50),
+) -> list[dict[str, object]]:
     """Corpus search for staff composing a reply."""
     assert pipeline.retriever is not None
     return [
-        {"doc_id": h.passage.doc_id, "service_id": h.passage.service_id, "title": h.passage.title,
-         "section": h.passage.section, "lang": h.passage.lang, "url": h.passage.url,
-         "snippet": h.passage.text[:400], "score": round(h.score, 4)}
+        {
+            "doc_id": h.passage.doc_id,
+            "service_id": h.passage.service_id,
+            "title": h.passage.title,
+            "section": h.passage.section,
+            "lang": h.passage.lang,
+            "url": h.passage.url,
+            "snippet": h.passage.text[:400],
+            "score": round(h.score, 4),
+        }
         for h in pipeline.retriever.search(q, top_k=k)
     ]

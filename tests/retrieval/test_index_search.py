@@ -67,7 +67,9 @@ def test_staleness_follows_the_corpus(corpus: Path, tmp_path: Path) -> None:
     assert is_stale(corpus, tmp_path / "index", "hash-64", settings)
 
 
-def test_crash_mid_build_leaves_previous_index_serving(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_build_leaves_previous_index_serving(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first = _build(corpus, tmp_path)
     import retrieval.index as index_module
 
@@ -82,10 +84,13 @@ def test_crash_mid_build_leaves_previous_index_serving(corpus: Path, tmp_path: P
 
 
 def test_unparseable_file_is_skipped_with_reason(corpus: Path, tmp_path: Path) -> None:
-    (corpus / "services" / "broken.md").write_text("---\nservice_id: [unclosed\n---\n\n## overview\nx\n", encoding="utf-8")
+    (corpus / "services" / "broken.md").write_text(
+        "---\nservice_id: [unclosed\n---\n\n## overview\nx\n", encoding="utf-8"
+    )
     (corpus / "services" / "scan.pdf").write_bytes(b"not really a pdf")
     (corpus / "services" / "page.html").write_text(
-        "<html><title>Gas bill</title><body><nav>menu</nav><p>Pay your gas bill online.</p></body></html>")
+        "<html><title>Gas bill</title><body><nav>menu</nav><p>Pay your gas bill online.</p></body></html>"
+    )
     path, skipped = build_index(corpus, tmp_path / "index", tmp_path / "cache", HashEmbedder(), IndexSettings())
     reasons = {Path(s.path).name: s.reason for s in skipped}
     assert set(reasons) == {"broken.md", "scan.pdf"}

@@ -29,7 +29,9 @@ def test_claim_reply_resolve_and_citizen_sees_reply(client: TestClient, agent_to
     assert client.post(f"/v1/handoffs/{hid}/claim", headers=_auth(agent_token)).json()["status"] == "claimed"
     other = client.app.state.storage.add_staff("Bilal", "agent")[1]  # type: ignore[attr-defined]
     assert client.post(f"/v1/handoffs/{hid}/claim", headers=_auth(other)).status_code == 409
-    sent = client.post(f"/v1/handoffs/{hid}/reply", json={"text": "جی، میں آپ کی مدد کرتی ہوں۔"}, headers=_auth(agent_token))
+    sent = client.post(
+        f"/v1/handoffs/{hid}/reply", json={"text": "جی، میں آپ کی مدد کرتی ہوں۔"}, headers=_auth(agent_token)
+    )
     assert sent.status_code == 200
     transcript = client.get(f"/v1/sessions/{chat['session_id']}").json()["messages"]
     assert transcript[-1]["role"] == "agent" and transcript[-1]["text"] == "جی، میں آپ کی مدد کرتی ہوں۔"
@@ -38,7 +40,10 @@ def test_claim_reply_resolve_and_citizen_sees_reply(client: TestClient, agent_to
     assert waiting["outcome"] == "handoff"
     assert client.post(f"/v1/handoffs/{hid}/resolve", headers=_auth(agent_token)).json()["status"] == "resolved"
     assert client.get("/v1/handoffs?status=open", headers=_auth(agent_token)).json() == []
-    assert client.get("/v1/handoffs?status=resolved&language=ur", headers=_auth(agent_token)).json()[0]["handoff_id"] == hid
+    assert (
+        client.get("/v1/handoffs?status=resolved&language=ur", headers=_auth(agent_token)).json()[0]["handoff_id"]
+        == hid
+    )
     assert client.get("/v1/handoffs?status=resolved&language=en", headers=_auth(agent_token)).json() == []
 
 
