@@ -49,6 +49,8 @@ class RetrievalConfig(_Frozen):
     w_dense: float = 1.0
     w_window: float = 1.0
     w_roman: float = 1.0
+    w_sentence: float = 0.5
+    w_sentence_bm25: float = 0.25
     roman_ngram: int = Field(3, ge=2, le=5)
 
 

@@ -85,9 +85,7 @@ class Pipeline:
 
     def load(self) -> None:
         data = self._data_loader()
-        r = self.config.retrieval
-        retriever = HybridRetriever(data, self.embedder, RetrievalSettings(
-            r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram))
+        retriever = HybridRetriever(data, self.embedder, RetrievalSettings.from_config(self.config.retrieval))
         retriever.load()
         if self.generator is not None:
             self.generator.load()

@@ -124,13 +124,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(args.config)
     cache_dir = cfg.resolve(cfg.index.cache_path)
     embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache_dir))
-    r = cfg.retrieval
-    settings = RetrievalSettings(
-        r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram
-    )
+    settings = RetrievalSettings.from_config(cfg.retrieval)
     started = time.perf_counter()
     report: dict[str, object] = {"uqa": uqa_retrieval(embedder, cache_dir, settings, args.limit)}
-    report["dakshina_roman_to_urdu"] = dakshina_roman_to_urdu(cache_dir, r.roman_ngram)
+    report["dakshina_roman_to_urdu"] = dakshina_roman_to_urdu(cache_dir, settings.roman_ngram)
     report.update(tatoeba(embedder, cache_dir))
     report["_meta"] = {"embedder": embedder.id, "seconds": round(time.perf_counter() - started, 1),
                        "settings": {f: getattr(settings, f) for f in settings.__dataclass_fields__}}

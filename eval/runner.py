@@ -902,10 +902,7 @@ def _run_uqa_open(
     from retrieval.search import RetrievalSettings
 
     cfg, cache_dir, embedder = _embedding_setup(opts, embedder)
-    r = cfg.retrieval
-    settings = RetrievalSettings(
-        r.candidates, r.top_k, r.w_bm25, r.w_dense, r.w_window, r.w_roman, r.roman_ngram
-    )
+    settings = RetrievalSettings.from_config(cfg.retrieval)
     folder = benchmarks_root() / "uqa_squad2_ur_dev"
     summary = uqa_retrieval(embedder, cache_dir, settings, opts.limit or 0)
     files = uqa_files(folder)

@@ -27,7 +27,16 @@ from retrieval.types import Document, Section
 RRF_K = 60  # Cormack et al. 2009; ranks are 1-based
 
 
-def signals(cache_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _best_per_passage(sim: np.ndarray, start: np.ndarray, end: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    out = fallback.copy()
+    for pid in range(len(start)):
+        if end[pid] > start[pid]:
+            out[:, pid] = sim[:, start[pid] : end[pid]].max(1)
+    return out
+
+
+def signals(cache_dir: Path) -> dict[str, np.ndarray]:
+    """Every retrieval signal for every answerable UQA question and paragraph, plus gold and article."""
     items = load_uqa(benchmarks_root() / "uqa_squad2_ur_dev")
     corpus = paragraph_corpus(items)
     keys = list(corpus)
@@ -38,16 +47,23 @@ def signals(cache_dir: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndar
     qv = cached_queries(emb, [it.question for it in qs], cache_dir)
     r = HybridRetriever(data, emb)
     r.load()
-    bm25 = np.stack([r._bm25.scores(tokenise(it.question)) for it in qs])
+    q_tokens = [tokenise(it.question) for it in qs]
+    bm25 = np.stack([r._bm25.scores(t) for t in q_tokens])
     dense = qv @ data.passage_vecs.T
-    wsim = qv @ data.window_vecs.T
-    window = np.full_like(dense, -1.0)
-    for pid in range(len(keys)):
-        s, e = r._window_start[pid], r._window_end[pid]
-        window[:, pid] = wsim[:, s:e].max(1) if e > s else dense[:, pid]
-    gold = np.array([keys.index(it.paragraph_key) for it in qs])
-    article = np.array([int(it.paragraph_key.split("/")[0]) for it in qs])
-    return keys, bm25, dense, window, gold, article
+    window = _best_per_passage(qv @ data.window_vecs.T, r._window_start, r._window_end, dense)
+    assert data.sentence_vecs is not None
+    sentence = _best_per_passage(qv @ data.sentence_vecs.T, r._sentence_start, r._sentence_end, dense)
+    sent_lex = np.stack([r._sentence_bm25.scores(t) for t in q_tokens])
+    sentence_bm25 = _best_per_passage(sent_lex, r._sentence_start, r._sentence_end, np.zeros_like(dense))
+    return {
+        "bm25": bm25,
+        "dense": dense,
+        "window": window,
+        "sentence": sentence,
+        "sentence_bm25": sentence_bm25,
+        "gold": np.array([keys.index(it.paragraph_key) for it in qs]),
+        "article": np.array([int(it.paragraph_key.split("/")[0]) for it in qs]),
+    }
 
 
 def candidate_mask(*arrays: np.ndarray, c: int = 100) -> np.ndarray:
@@ -69,8 +85,12 @@ def z(x: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def metrics(scores: np.ndarray, gold: np.ndarray) -> dict[str, float]:
     gold_score = scores[np.arange(len(gold)), gold][:, None]
     rank = (scores > gold_score).sum(1) + 1
-    return {"R@1": float((rank <= 1).mean()), "R@5": float((rank <= 5).mean()), "R@10": float((rank <= 10).mean()),
-            "MRR": float(np.where(rank <= 10, 1.0 / rank, 0.0).mean())}
+    return {
+        "R@1": float((rank <= 1).mean()),
+        "R@5": float((rank <= 5).mean()),
+        "R@10": float((rank <= 10).mean()),
+        "MRR": float(np.where(rank <= 10, 1.0 / rank, 0.0).mean()),
+    }
 
 
 def rrf(*arrays: np.ndarray) -> np.ndarray:
@@ -82,29 +102,63 @@ def rrf(*arrays: np.ndarray) -> np.ndarray:
 
 
 def main() -> int:
-    cache = Path("var/cache")
-    keys, bm25, dense, window, gold, article = signals(cache)
+    sig = signals(Path("var/cache"))
+    bm25, dense, window, sentence, sentence_bm25 = (
+        sig[k] for k in ("bm25", "dense", "window", "sentence", "sentence_bm25")
+    )
+    gold, article = sig["gold"], sig["article"]
     tune, held = article <= 16, article > 16
     mask = candidate_mask(bm25, dense, window)
-    zb, zd, zw = z(bm25, mask), z(dense, mask), z(window, mask)
+    zs = {k: z(v, mask) for k, v in (("b", bm25), ("d", dense), ("w", window), ("s", sentence), ("sb", sentence_bm25))}
     rows = []
-    for wb, wd, ww in itertools.product((0.5, 0.75, 1.0, 1.25, 1.5, 2.0), (0.0, 0.5, 1.0), (0.5, 1.0, 1.5, 2.0)):
-        fused = wb * zb + wd * zd + ww * zw
-        rows.append({"method": "zsum", "w_bm25": wb, "w_dense": wd, "w_window": ww,
-                     "tune": metrics(fused[tune], gold[tune]), "held_out": metrics(fused[held], gold[held]),
-                     "all": metrics(fused, gold)})
-    for name, fused in {"rrf(bm25,dense)": rrf(bm25, dense), "rrf(bm25,dense,window)": rrf(bm25, dense, window),
-                        "bm25": bm25, "dense": dense, "window": window,
-                        "convex 0.5 (minmax)": 0.5 * _minmax(bm25) + 0.5 * _minmax(dense)}.items():
-        rows.append({"method": name, "tune": metrics(fused[tune], gold[tune]),
-                     "held_out": metrics(fused[held], gold[held]), "all": metrics(fused, gold)})
-    best = max((r for r in rows if r["method"] == "zsum"), key=lambda r: r["tune"]["MRR"] + r["tune"]["R@5"])
-    for r in sorted(rows, key=lambda r: -r["tune"]["MRR"])[:12] + [x for x in rows if x["method"] != "zsum"]:
-        print(f"{r['method']:24s} {r.get('w_bm25', ''):>5} {r.get('w_dense', ''):>5} {r.get('w_window', ''):>5} "
-              f"tune R@5={r['tune']['R@5']:.3f} MRR={r['tune']['MRR']:.3f}  "
-              f"held-out R@5={r['held_out']['R@5']:.3f} MRR={r['held_out']['MRR']:.3f}  "
-              f"all R@5={r['all']['R@5']:.3f} MRR={r['all']['MRR']:.3f}")
-    print("chosen:", json.dumps(best))
+    grid = itertools.product(
+        (0.25, 0.5, 0.75, 1.0), (0.0, 0.25, 0.5, 1.0), (0.5, 1.0), (0.0, 0.25, 0.5, 1.0), (0.0, 0.25, 0.5)
+    )
+    for wb, wd, ww, ws, wsb in grid:
+        fused = wb * zs["b"] + wd * zs["d"] + ww * zs["w"] + ws * zs["s"] + wsb * zs["sb"]
+        rows.append(
+            {
+                "method": "zsum",
+                "w_bm25": wb,
+                "w_dense": wd,
+                "w_window": ww,
+                "w_sentence": ws,
+                "w_sentence_bm25": wsb,
+                "tune": metrics(fused[tune], gold[tune]),
+                "held_out": metrics(fused[held], gold[held]),
+                "all": metrics(fused, gold),
+            }
+        )
+    for name, fused in {
+        "rrf(bm25,dense)": rrf(bm25, dense),
+        "rrf(all five)": rrf(bm25, dense, window, sentence, sentence_bm25),
+        "bm25": bm25,
+        "dense": dense,
+        "window": window,
+        "sentence": sentence,
+        "convex 0.5 (minmax)": 0.5 * _minmax(bm25) + 0.5 * _minmax(dense),
+    }.items():
+        rows.append(
+            {
+                "method": name,
+                "tune": metrics(fused[tune], gold[tune]),
+                "held_out": metrics(fused[held], gold[held]),
+                "all": metrics(fused, gold),
+            }
+        )
+    zsum = [r for r in rows if r["method"] == "zsum"]
+    best = max(zsum, key=lambda r: r["tune"]["MRR"] + r["tune"]["R@5"])
+    weights = ("w_bm25", "w_dense", "w_window", "w_sentence", "w_sentence_bm25")
+    for r in sorted(zsum, key=lambda r: -(r["tune"]["MRR"] + r["tune"]["R@5"]))[:8] + [
+        x for x in rows if x["method"] != "zsum"
+    ]:
+        w = " ".join(f"{r.get(k, ''):>4}" for k in weights)
+        print(
+            f"{r['method']:22s} {w}  tune R@5={r['tune']['R@5']:.3f} MRR={r['tune']['MRR']:.3f}  "
+            f"held-out R@5={r['held_out']['R@5']:.3f} MRR={r['held_out']['MRR']:.3f}  "
+            f"all R@5={r['all']['R@5']:.3f} MRR={r['all']['MRR']:.3f}"
+        )
+    print("chosen on tune articles:", json.dumps({k: best[k] for k in weights}), "held-out:", best["held_out"])
     Path("reports").mkdir(exist_ok=True)
     Path("reports/fusion.json").write_text(json.dumps({"chosen": best, "rows": rows}, indent=2))
     return 0

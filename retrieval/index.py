@@ -23,13 +23,13 @@ import numpy as np
 from bot.errors import IndexMissingError
 from models.embedders import Embedder
 from retrieval.cache import EmbeddingCache, TextCache
-from retrieval.chunking import chunk_document, sentence_windows
+from retrieval.chunking import chunk_document, sentence_windows, split_sentences
 from retrieval.documents import Skipped, load_documents
 from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys, romaniser_id
 from retrieval.tokenise import tokenise
 from retrieval.types import Document, Passage, Section
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 KEEP_VERSIONS = 3
 
 
@@ -53,6 +53,10 @@ class IndexData:
     window_vecs: np.ndarray
     window_owner: np.ndarray
     manifest: dict[str, object]
+    # single sentences (list items): dense and BM25 scored, best one per passage
+    sentence_vecs: np.ndarray | None = None
+    sentence_owner: np.ndarray | None = None
+    sentence_tokens: list[list[str]] | None = None
 
 
 def lexical_text(p: Passage, doc: Document) -> str:
@@ -83,15 +87,21 @@ def build_data(
     lexical = [lexical_text(p, by_id[p.doc_id]) for p in passages]
     windows: list[str] = []
     owner: list[int] = []
+    sentences: list[str] = []
+    sentence_owner: list[int] = []
     for p in passages:
         for w in sentence_windows(p.text, settings.window_sentences):
             windows.append(f"{p.title}: {w}")
             owner.append(p.passage_id)
+        for sent in split_sentences(p.text):
+            sentences.append(f"{p.title}: {sent}")
+            sentence_owner.append(p.passage_id)
     cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
     try:
         pvecs = cache.embed(embedder.id, "passage", [dense_text(p, by_id[p.doc_id]) for p in passages],
                             embedder.embed_passages)
         wvecs = cache.embed(embedder.id, "passage", windows, embedder.embed_passages)
+        svecs = cache.embed(embedder.id, "passage", sentences, embedder.embed_passages)
         embedded = cache.misses
     finally:
         cache.close()
@@ -103,6 +113,7 @@ def build_data(
         "embedder_id": embedder.id,
         "settings": asdict(settings),
         "counts": {"documents": len(docs), "passages": len(passages), "windows": len(windows),
+                   "sentences": len(sentences),
                    "embedded_now": embedded},
         "build_seconds": round(time.perf_counter() - started, 3),
     }
@@ -110,6 +121,8 @@ def build_data(
         documents=dict(by_id), passages=passages, bm25_tokens=[tokenise(t) for t in lexical],
         roman_tokens=roman, passage_vecs=_as_matrix(pvecs, embedder), window_vecs=_as_matrix(wvecs, embedder),
         window_owner=np.asarray(owner, dtype=np.int64), manifest=manifest,
+        sentence_vecs=_as_matrix(svecs, embedder), sentence_owner=np.asarray(sentence_owner, dtype=np.int64),
+        sentence_tokens=[tokenise(t) for t in sentences],
     )
 
 
@@ -198,6 +211,12 @@ def write_data(data: IndexData, target: Path) -> None:
     np.save(target / "passage_vecs.npy", data.passage_vecs)
     np.save(target / "window_vecs.npy", data.window_vecs)
     np.save(target / "window_owner.npy", data.window_owner)
+    if data.sentence_vecs is not None and data.sentence_owner is not None:
+        np.save(target / "sentence_vecs.npy", data.sentence_vecs)
+        np.save(target / "sentence_owner.npy", data.sentence_owner)
+        with open(target / "sentences.jsonl", "w", encoding="utf-8") as f:
+            for tokens in data.sentence_tokens or []:
+                f.write(json.dumps(tokens, ensure_ascii=False) + "\n")
     for name, vecs in (("passages.faiss", data.passage_vecs), ("windows.faiss", data.window_vecs)):
         idx = faiss.IndexFlatIP(vecs.shape[1])
         idx.add(vecs)
@@ -267,4 +286,14 @@ def load_data(index_root: Path) -> IndexData:
         documents=documents, passages=passages, bm25_tokens=bm25_tokens, roman_tokens=roman_tokens,
         passage_vecs=np.load(current / "passage_vecs.npy"), window_vecs=np.load(current / "window_vecs.npy"),
         window_owner=np.load(current / "window_owner.npy"), manifest=manifest,
+        **_load_sentences(current),
     )
+
+
+def _load_sentences(current: Path) -> dict[str, object]:
+    if not (current / "sentence_vecs.npy").exists():
+        return {}
+    with open(current / "sentences.jsonl", encoding="utf-8") as f:
+        tokens = [json.loads(line) for line in f]
+    return {"sentence_vecs": np.load(current / "sentence_vecs.npy"),
+            "sentence_owner": np.load(current / "sentence_owner.npy"), "sentence_tokens": tokens}

@@ -29,7 +29,14 @@ class RetrievalSettings:
     w_dense: float = 1.0
     w_window: float = 1.0
     w_roman: float = 1.0
+    w_sentence: float = 0.5
+    w_sentence_bm25: float = 0.25
     roman_ngram: int = 3
+
+    @classmethod
+    def from_config(cls, section: object) -> RetrievalSettings:
+        """From the config's [retrieval] section (any object with the same field names)."""
+        return cls(**{f: getattr(section, f) for f in cls.__dataclass_fields__})
 
     def __post_init__(self) -> None:
         if self.top_k <= 0:
@@ -90,6 +97,13 @@ class HybridRetriever:
         self._has_window[owner] = True
         self._window_start = np.searchsorted(owner, np.arange(n), side="left")
         self._window_end = np.searchsorted(owner, np.arange(n), side="right")
+        d = self.data
+        self._has_sentences = d.sentence_vecs is not None and d.sentence_owner is not None and len(d.sentence_owner) > 0
+        if self._has_sentences:
+            assert d.sentence_owner is not None and d.sentence_tokens is not None
+            self._sentence_bm25 = _Bm25(d.sentence_tokens)
+            self._sentence_start = np.searchsorted(d.sentence_owner, np.arange(n), side="left")
+            self._sentence_end = np.searchsorted(d.sentence_owner, np.arange(n), side="right")
         self._loaded = True
 
     def embed_query(self, query: str) -> np.ndarray:
@@ -120,6 +134,11 @@ class HybridRetriever:
         dense = self.data.passage_vecs[idx] @ q
         window = self._window_max(idx, q, dense)
         fused = s.w_dense * _zscore(dense) + s.w_window * _zscore(window)
+        if self._has_sentences:
+            sentence, sentence_lex = self._sentence_signals(idx, q, query, dense)
+            fused = fused + s.w_sentence * _zscore(sentence)
+            if sentence_lex.any():
+                fused = fused + s.w_sentence_bm25 * _zscore(sentence_lex)
         if bm25.any():
             fused = fused + s.w_bm25 * _zscore(bm25[idx])
         if roman is not None and roman.any():
@@ -136,6 +155,21 @@ class HybridRetriever:
             )
             for j in order
         ]
+
+    def _sentence_signals(self, idx: np.ndarray, q: np.ndarray, query: str,
+                          dense: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Best single-sentence cosine and best single-sentence BM25 of each candidate passage."""
+        vecs = self.data.sentence_vecs
+        assert vecs is not None
+        lexical = self._sentence_bm25.scores(tokenise(query))
+        sim = dense.copy()
+        lex = np.zeros(len(idx), np.float32)
+        for j, pid in enumerate(idx):
+            start, end = int(self._sentence_start[pid]), int(self._sentence_end[pid])
+            if end > start:
+                sim[j] = float((vecs[start:end] @ q).max())
+                lex[j] = float(lexical[start:end].max())
+        return sim, lex
 
     def _window_max(self, idx: np.ndarray, q: np.ndarray, dense: np.ndarray) -> np.ndarray:
         out = dense.copy()  # a passage without windows scores as itself
