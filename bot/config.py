@@ -45,11 +45,11 @@ class RetrievalConfig(_Frozen):
     candidates: int = Field(100, gt=0)
     top_k: int = Field(10, gt=0)
     # z-score fusion weights (docs/adr/0002-fusion.md says how they were chosen)
-    w_bm25: float = 1.0
+    w_bm25: float = 0.75
     w_dense: float = 1.0
     w_window: float = 1.0
     w_roman: float = 1.0
-    w_sentence: float = 0.5
+    w_sentence: float = 1.0
     w_sentence_bm25: float = 0.25
     roman_ngram: int = Field(3, ge=2, le=5)
 

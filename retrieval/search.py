@@ -25,11 +25,11 @@ _LATIN = re.compile(r"[A-Za-z]")
 class RetrievalSettings:
     candidates: int = 100
     top_k: int = 10
-    w_bm25: float = 1.0
+    w_bm25: float = 0.75
     w_dense: float = 1.0
     w_window: float = 1.0
     w_roman: float = 1.0
-    w_sentence: float = 0.5
+    w_sentence: float = 1.0
     w_sentence_bm25: float = 0.25
     roman_ngram: int = 3
 
