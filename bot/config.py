@@ -55,7 +55,7 @@ class RetrievalConfig(_Frozen):
 
 
 class AnswerConfig(_Frozen):
-    answer_threshold: float = Field(0.35, ge=0, le=1)
+    answer_threshold: float = Field(0.45, ge=0, le=1)
     clarify_margin: float = Field(0.5, ge=0, le=10)
     max_items: int = Field(6, gt=0)
     max_chars: int = Field(900, gt=100)

@@ -103,7 +103,11 @@ FOREIGN = _rx(
     "ویزا", "اقامہ", "گرین کارڈ", "آدھار",
     "(?:کینیڈا|امریکہ|برطانیہ|انگلینڈ|آسٹریلیا|بھارت|انڈیا|دبئی|سعودی|جرمنی|چین).*(?:امیگریشن|شہریت|ویزا|اقامہ|پی آر)",
 )
-_PAKISTANI = _rx(r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani)\b", "پاکستان", "نادرا", "نائیکوپ")
+# Pakistani services people need *for* going abroad (a police certificate for a Saudi visa) are ours.
+_PAKISTANI = _rx(
+    r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani|police|character certificate|clearance certificate|attestation|attest|apostille|hec|ibcc|mofa|equivalence|driving permit|idp)\b",
+    "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر",
+)
 OFF_TOPIC = _rx(
     r"\b(?:cricket|match|score|psl|world cup|football|hockey|weather|mausam|temperature|rain forecast|recipe|biryani|cook|poem|poetry|shayari|shair|ghazal|joke|latifa|song|gaana|gana|movie|film|drama|actor|actress)\b",
     r"\b(?:dollar rate|gold (?:rate|price)|sone ka bhao|sone ki qeemat|petrol price|stock|bitcoin|crypto)\b",

@@ -237,6 +237,7 @@ def reply_record(item_id: str, reply: dict[str, Any]) -> dict[str, Any]:
         "service_id": reply.get("service_id"),
         "section": reply.get("section"),
         "options": list(reply.get("options") or []),
+        "candidates": list(reply.get("candidates") or []),
         "citations": [{k: c.get(k) for k in ("doc_id", "service_id", "section")} for c in citations],
         "answer": str(reply.get("answer") or "")[:600],
         "latency_ms": reply.get("latency_ms"),

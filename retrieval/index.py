@@ -179,9 +179,10 @@ def build_index(
 ) -> tuple[Path, list[Skipped]]:
     """Build a new index version from ``corpus_dir`` and switch ``current`` to it atomically."""
     started = time.perf_counter()
+    # fingerprint first: a file edited while the build runs makes the new index stale, not wrongly current
+    fingerprint = corpus_fingerprint(corpus_dir, embedder.id, settings)
     docs, skipped = load_documents(corpus_dir)
     data = build_data(docs, embedder, cache_dir, settings, progress)
-    fingerprint = corpus_fingerprint(corpus_dir, embedder.id, settings)
     data.manifest.update({
         "corpus_hash": fingerprint, "corpus_path": str(corpus_dir),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
