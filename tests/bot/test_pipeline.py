@@ -48,7 +48,7 @@ def test_roman_urdu_answer_is_romanised_and_focused(pipeline: Pipeline) -> None:
 
 
 def test_procedure_is_a_numbered_list(pipeline: Pipeline) -> None:
-    reply = pipeline.answer("how to renew cnic, what is the process")
+    reply = pipeline.answer("CNIC renewal: how does the renewal process work, what are the steps")
     assert reply.section == "procedure"
     assert all(f"{i}." in reply.answer for i in (1, 2, 3))
 
