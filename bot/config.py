@@ -48,7 +48,7 @@ class RetrievalConfig(_Frozen):
     w_bm25: float = 0.75
     w_dense: float = 1.0
     w_window: float = 1.0
-    w_roman: float = 1.0
+    w_roman: float = 2.0
     w_sentence: float = 1.0
     w_sentence_bm25: float = 0.25
     roman_ngram: int = Field(3, ge=2, le=5)
