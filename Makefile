@@ -47,7 +47,7 @@ bench: setup
 	$(BIN)/python -m eval.bench
 
 screenshots: index
-	RAHNUMA_SCREENSHOTS=1 $(BIN)/python -m pytest tests/api/browser -q
+	$(BIN)/python scripts/screenshots.py
 
 clean:
 	rm -rf var reports/*.png

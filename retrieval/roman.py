@@ -71,6 +71,12 @@ def loanwords() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _LOANWORD_RX() -> re.Pattern[str]:  # noqa: N802 - a cached constant
+    words = sorted(loanwords(), key=len, reverse=True)  # "اسلام آباد" before "اسلام"
+    return re.compile(r"(?<![\u0600-\u06ff])(?:" + "|".join(map(re.escape, words)) + r")(?![\u0600-\u06ff])")
+
+
 def romaniser_id() -> str:
     """Cache key for romanised text: changes when the loanword list does."""
     return "uromanizer-" + hashlib.sha256(LOANWORDS.read_bytes()).hexdigest()[:8]
@@ -89,9 +95,11 @@ class UrduRomaniser:
         if self._romanizer is None:
             from uromanizer import Romanizer
 
-            self._romanizer = Romanizer(lexicon=loanwords())
+            self._romanizer = Romanizer()
         romanizer = self._romanizer
-        text = normalise_letters(text).translate(_URDU_PUNCT)
+        # loanwords first, as Latin (which the romaniser copies): its own tables override a lexicon
+        # passed to it, and read "فیس" as "face"
+        text = _LOANWORD_RX().sub(lambda m: loanwords()[m.group(0)], normalise_letters(text).translate(_URDU_PUNCT))
         return _URDU_RUN.sub(lambda m: str(romanizer.romanize(m.group(0))), text)
 
 

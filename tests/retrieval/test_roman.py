@@ -21,3 +21,11 @@ def test_romaniser_reads_urdu_and_leaves_latin() -> None:
     assert r.romanise("bijli ka bil") == "bijli ka bil"
     out = r.romanise("بجلی کا بل")
     assert out.isascii() and "bil" in out
+
+
+def test_romanised_answers_keep_numbers_links_and_english_loanwords() -> None:
+    r = UrduRomaniser()
+    out = r.romanise("- ارجنٹ فیس: 7,500 روپے۔ نادرا سینٹر یا https://id.nadra.gov.pk")
+    assert "7,500" in out and "https://id.nadra.gov.pk" in out  # numbers and links untouched
+    assert "fee" in out and "NADRA" in out and "center" in out  # loanwords in their usual spelling
+    assert out.startswith("- ") and out.isascii()
