@@ -108,7 +108,7 @@ class Pipeline:
         lang = reply_language(guess, state)
         route = route_message(text)
         if route.outcome is not None:
-            reply = self._routed(route, text, sid, mid, lang, guess)
+            reply = self._routed(route, text, sid, mid, lang, guess, state)
         else:
             asked = detect_section(text) or (state.pending_section if state.options else None)
             assessment = self._assess(text, state, asked, guess)
@@ -201,7 +201,8 @@ class Pipeline:
         return compose_answer(self.data.documents, self.departments, a.service.service_id, a.section, lang, text,
                               cfg.max_items, cfg.max_chars)
 
-    def _routed(self, route: Route, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess) -> Reply:
+    def _routed(self, route: Route, text: str, sid: str, mid: str, lang: str, guess: LanguageGuess,
+                state: SessionState) -> Reply:
         base: dict[str, Any] = dict(session_id=sid, message_id=mid, language=lang, detected_language=guess.lang,
                                     rule=route.rule)
         if route.outcome is Outcome.SMALLTALK:
@@ -216,9 +217,16 @@ class Pipeline:
             if extra:
                 answer += f"\n\n{canned.PERSONAL_TRACKING[lang]}\n{extra.text}"
                 citations = (extra.citation,)
+        suggested = answer
+        if route.reason is HandoffReason.USER_REQUESTED and state.service_id:
+            # the staff member sees what the bot knows about the service the citizen was asking about
+            last = compose_answer(self.data.documents, self.departments, state.service_id, state.section or "overview",
+                                  lang, "", self.config.answer.max_items, self.config.answer.max_chars)
+            if last is not None:
+                suggested, citations = last.text, (last.citation,)
         # confidence is the probability that a corpus answer is right; a rule-decided handoff gives none
         return Reply(outcome=Outcome.HANDOFF, handoff_reason=route.reason, answer=answer, confidence=0.0,
-                     citations=citations, suggested_answer=answer, **base)
+                     citations=citations, suggested_answer=suggested, **base)
 
     def _emergency_answer(self, lang: str) -> tuple[str, tuple[Citation, ...]]:
         head, tail = canned.handoff_text(HandoffReason.EMERGENCY, lang), canned.EMERGENCY_TAIL[lang]

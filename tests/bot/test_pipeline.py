@@ -120,3 +120,11 @@ def test_close_sibling_services_get_a_clarifying_question(tmp_path: Path) -> Non
     chosen = ask.option_service_ids[1]
     follow = p.answer("2", session_id="c1")
     assert follow.outcome is Outcome.ANSWERED and follow.service_id == chosen
+
+
+def test_asking_for_a_person_gives_staff_the_last_service_answer(pipeline: Pipeline) -> None:
+    pipeline.answer("passport renewal documents", session_id="h1")
+    reply = pipeline.answer("connect me to a human", session_id="h1")
+    assert reply.handoff_reason is HandoffReason.USER_REQUESTED
+    assert reply.citations and reply.citations[0].service_id == "dgip-passport-renewal"
+    assert "passport" in reply.suggested_answer.lower() and reply.suggested_answer != reply.answer
