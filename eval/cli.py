@@ -84,6 +84,10 @@ def _compare(argv: list[str]) -> int:
     return 0
 
 
+def _cell(value: Any) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value if value is not None else "-")
+
+
 def _print_summary(report: dict[str, Any]) -> None:
     summary = report.get("summary", {})
     keys = HEADLINES.get(report.get("dataset", ""), tuple(summary))
@@ -96,9 +100,19 @@ def _print_summary(report: dict[str, Any]) -> None:
     if report.get("published"):
         pub = report["published"]
         print(f"  published ({pub['model']}): EM {pub['EM']} / F1 {pub['F1']}")
+    by_language = (report.get("breakdowns") or {}).get("language") or {}
+    if by_language:
+        cols = ("n_answerable", "top1_service_accuracy", "top3_service_accuracy", "section_accuracy",
+                "handoff_precision", "handoff_recall")
+        print("  per language: " + "  ".join(c.replace("_service_accuracy", "").replace("handoff_", "handoff ")
+                                             for c in cols))
+        for lang, row in sorted(by_language.items()):
+            print(f"    {lang:8s} " + "  ".join(_cell(row.get(c)) for c in cols))
     failures = report.get("failures") or []
     if failures:
-        print(f"  {len(failures)} failed question(s), listed in the report")
+        print(f"  {len(failures)} failed question(s):")
+        for f in failures:
+            print(f"    {f.get('id')} [{f.get('lang')}] {f.get('text')!r}: {'; '.join(f.get('why') or [])}")
     for kind, path in (report.get("files") or {}).items():
         print(f"  wrote {kind}: {path}")
 
