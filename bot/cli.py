@@ -28,7 +28,8 @@ def cmd_index(cfg: Config, args: argparse.Namespace) -> int:
     if args.if_stale and not is_stale(corpus, root, embedder.id, _settings(cfg)):
         print(f"index is up to date ({root / 'current'})")
         return 0
-    path, skipped = build_index(corpus, root, cache, embedder, _settings(cfg))
+    print(f"building the index from {corpus} (the first build embeds every passage: minutes on a small CPU)")
+    path, skipped = build_index(corpus, root, cache, embedder, _settings(cfg), progress=sys.stderr.isatty())
     for s in skipped:
         print(f"warning: skipped {s.path}: {s.reason}", file=sys.stderr)
     manifest = read_manifest(root) or {}

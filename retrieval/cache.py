@@ -26,7 +26,7 @@ class EmbeddingCache:
 
     def embed(
         self, embedder_id: str, kind: str, texts: list[str], compute: Callable[[list[str]], np.ndarray],
-        batch: int = 64,
+        batch: int = 64, progress: str = "",
     ) -> np.ndarray:
         """Vectors for ``texts``, computing (in batches) and storing only the ones not cached."""
         keys = [self.key(embedder_id, kind, t) for t in texts]
@@ -40,7 +40,12 @@ class EmbeddingCache:
         todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         self.hits += len(keys) - len([k for k in keys if k not in found])
         self.misses += len(todo)
-        for i in range(0, len(todo), batch):
+        steps = range(0, len(todo), batch)
+        if progress and todo:
+            from tqdm import tqdm
+
+            steps = tqdm(steps, desc=f"embedding {progress}", unit="batch", total=len(steps))
+        for i in steps:
             part = todo[i : i + batch]
             vecs = compute([t for _, t in part])
             self._db.executemany(

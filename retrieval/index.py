@@ -98,10 +98,11 @@ def build_data(
             sentence_owner.append(p.passage_id)
     cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
     try:
+        bar = ("passages", "windows", "sentences") if progress else ("", "", "")  # progress bar labels
         pvecs = cache.embed(embedder.id, "passage", [dense_text(p, by_id[p.doc_id]) for p in passages],
-                            embedder.embed_passages)
-        wvecs = cache.embed(embedder.id, "passage", windows, embedder.embed_passages)
-        svecs = cache.embed(embedder.id, "passage", sentences, embedder.embed_passages)
+                            embedder.embed_passages, progress=bar[0])
+        wvecs = cache.embed(embedder.id, "passage", windows, embedder.embed_passages, progress=bar[1])
+        svecs = cache.embed(embedder.id, "passage", sentences, embedder.embed_passages, progress=bar[2])
         embedded = cache.misses
     finally:
         cache.close()
