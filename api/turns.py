@@ -46,7 +46,8 @@ def answer_and_record(storage: Any, pipeline: Any, metrics: Any, text: str, sid:
                         citations=citations, message_id=reply.message_id)
     if reply.handoff and reply.handoff_reason is not None:
         storage.create_handoff(sid, reply.message_id, reply.handoff_reason.value,
-                               reply.detected_language or reply.language, reply.suggested_answer, citations)
+                               reply.detected_language or reply.language, reply.suggested_answer,
+                               [asdict(c) for c in reply.staff_sources])
     _audit(storage, reply, text, channel, pipeline)
     if metrics is not None:
         metrics.outcomes.labels(reply.outcome.value, reply.handoff_reason.value if reply.handoff_reason else "",

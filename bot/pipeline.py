@@ -157,7 +157,8 @@ class Pipeline:
                 HandoffReason.OUT_OF_SCOPE if _coverage(a) == 0.0 else HandoffReason.LOW_CONFIDENCE)
             return Reply(outcome=Outcome.HANDOFF, handoff_reason=reason, answer=canned.handoff_text(reason, lang),
                          confidence=a.confidence, suggested_answer=composed.text if composed else "",
-                         citations=(composed.citation,) if composed else (), rule=f"confidence<{cfg.answer_threshold}",
+                         suggested_citations=(composed.citation,) if composed else (),
+                         rule=f"confidence<{cfg.answer_threshold}",
                          service_id=a.service.service_id if a.service else None, section=a.section, **base)
         answer = self._generate(text, composed, lang) if self.generator is not None else composed.text
         if guess.lang in REGIONAL:
@@ -217,16 +218,17 @@ class Pipeline:
             if extra:
                 answer += f"\n\n{canned.PERSONAL_TRACKING[lang]}\n{extra.text}"
                 citations = (extra.citation,)
-        suggested = answer
+        suggested, suggested_citations = answer, citations
         if route.reason is HandoffReason.USER_REQUESTED and state.service_id:
             # the staff member sees what the bot knows about the service the citizen was asking about
             last = compose_answer(self.data.documents, self.departments, state.service_id, state.section or "overview",
                                   lang, "", self.config.answer.max_items, self.config.answer.max_chars)
             if last is not None:
-                suggested, citations = last.text, (last.citation,)
+                suggested, suggested_citations = last.text, (last.citation,)
         # confidence is the probability that a corpus answer is right; a rule-decided handoff gives none
         return Reply(outcome=Outcome.HANDOFF, handoff_reason=route.reason, answer=answer, confidence=0.0,
-                     citations=citations, suggested_answer=suggested, **base)
+                     citations=citations, suggested_answer=suggested, suggested_citations=suggested_citations,
+                     **base)
 
     def _emergency_answer(self, lang: str) -> tuple[str, tuple[Citation, ...]]:
         head, tail = canned.handoff_text(HandoffReason.EMERGENCY, lang), canned.EMERGENCY_TAIL[lang]

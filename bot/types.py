@@ -74,9 +74,15 @@ class Reply:
     options: tuple[str, ...] = ()  # clarify: the services offered (titles, in the reply language)
     option_service_ids: tuple[str, ...] = ()  # clarify: the same services' ids (kept in the session)
     suggested_answer: str = ""  # for staff on handoff: what the bot would have said
+    suggested_citations: tuple[Citation, ...] = ()  # its sources (not shown to the citizen)
     rule: str = ""  # the routing rule or decision that ended the turn (audit log)
     candidates: tuple[str, ...] = ()  # the top services retrieval ranked, best first (evaluation, staff)
     timings_ms: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+    @property
+    def staff_sources(self) -> tuple[Citation, ...]:
+        """What a handoff shows staff as the suggestion's sources."""
+        return self.suggested_citations or self.citations
 
     @property
     def handoff(self) -> bool:

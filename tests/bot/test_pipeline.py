@@ -66,7 +66,8 @@ def test_low_confidence_hands_off_with_reason_and_suggestion(tmp_path: Path) -> 
     reply = strict.answer("passport renewal fee")
     assert reply.outcome is Outcome.HANDOFF and reply.handoff
     assert reply.handoff_reason in (HandoffReason.LOW_CONFIDENCE, HandoffReason.OUT_OF_SCOPE)
-    assert reply.suggested_answer  # staff see what the bot would have said
+    assert reply.suggested_answer and reply.staff_sources  # staff see what the bot would have said
+    assert not reply.citations  # the citizen is not shown a source the bot was unsure of
     assert reply.to_public()["handoff_reason"] == reply.handoff_reason.value
 
 
@@ -126,5 +127,6 @@ def test_asking_for_a_person_gives_staff_the_last_service_answer(pipeline: Pipel
     pipeline.answer("passport renewal documents", session_id="h1")
     reply = pipeline.answer("connect me to a human", session_id="h1")
     assert reply.handoff_reason is HandoffReason.USER_REQUESTED
-    assert reply.citations and reply.citations[0].service_id == "dgip-passport-renewal"
+    assert not reply.citations  # nothing is cited to the citizen for a canned reply
+    assert reply.staff_sources and reply.staff_sources[0].service_id == "dgip-passport-renewal"
     assert "passport" in reply.suggested_answer.lower() and reply.suggested_answer != reply.answer
