@@ -91,8 +91,10 @@ class HybridRetriever:
         self._faiss_windows = faiss.IndexFlatIP(dim)
         self._faiss_windows.add(self.data.window_vecs)
         owner = self.data.window_owner
-        # windows (and sentences) of one passage are stored contiguously: each passage's range
+        # windows of one passage are contiguous; reduceat needs each passage's first window
         n = len(self.data.passages)
+        self._has_window = np.zeros(n, bool)
+        self._has_window[owner] = True
         self._window_start = np.searchsorted(owner, np.arange(n), side="left")
         self._window_end = np.searchsorted(owner, np.arange(n), side="right")
         d = self.data
