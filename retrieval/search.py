@@ -161,26 +161,21 @@ class HybridRetriever:
         """Best single-sentence cosine and best single-sentence BM25 of each candidate passage."""
         vecs = self.data.sentence_vecs
         assert vecs is not None
-        sim = _best_per_passage(vecs @ q, self._sentence_start, self._sentence_end, idx, dense)
         lexical = self._sentence_bm25.scores(tokenise(query))
-        lex = _best_per_passage(lexical, self._sentence_start, self._sentence_end, idx, np.zeros_like(dense))
+        sim = dense.copy()
+        lex = np.zeros(len(idx), np.float32)
+        for j, pid in enumerate(idx):
+            start, end = int(self._sentence_start[pid]), int(self._sentence_end[pid])
+            if end > start:
+                sim[j] = float((vecs[start:end] @ q).max())
+                lex[j] = float(lexical[start:end].max())
         return sim, lex
 
     def _window_max(self, idx: np.ndarray, q: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        """Best 2-sentence-window cosine of each candidate (a passage without windows scores as itself)."""
-        return _best_per_passage(self.data.window_vecs @ q, self._window_start, self._window_end, idx, dense)
-
-
-def _best_per_passage(scores: np.ndarray, start: np.ndarray, end: np.ndarray, idx: np.ndarray,
-                      fallback: np.ndarray) -> np.ndarray:
-    """Max of ``scores`` over each candidate passage's units (windows or sentences), ``fallback``
-    where a passage has none. Units are stored contiguously in passage order, so one reduceat over
-    the starts of the passages that have units gives every passage's maximum at once."""
-    out = fallback.astype(np.float32, copy=True)
-    with_units = np.nonzero(end > start)[0]
-    if len(with_units) == 0 or len(scores) == 0:
+        out = dense.copy()  # a passage without windows scores as itself
+        for j, pid in enumerate(idx):
+            if not self._has_window[pid]:
+                continue
+            start, end = int(self._window_start[pid]), int(self._window_end[pid])
+            out[j] = float((self.data.window_vecs[start:end] @ q).max())
         return out
-    best = np.full(len(start), np.nan, np.float32)
-    best[with_units] = np.maximum.reduceat(scores, start[with_units])
-    picked = best[idx]
-    return np.where(np.isnan(picked), out, picked).astype(np.float32)
