@@ -85,20 +85,10 @@ def message_payload(*messages: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+from api.storage.records import MessageRecord  # noqa: E402 - the real record type
+
+
 # -- in-memory storage implementing the parts of the api.storage.Storage contract the channel uses ----
-@dataclass
-class FakeMessage:
-    message_id: str
-    session_id: str
-    role: str
-    text: str
-    created_at: datetime
-    language: str | None = None
-    outcome: str | None = None
-    handoff_reason: str | None = None
-    citations: list[dict[str, Any]] | None = None
-
-
 @dataclass
 class FakeSession:
     session_id: str
@@ -106,7 +96,7 @@ class FakeSession:
     user_ref: str | None
     language: str | None
     status: str = "active"
-    messages: list[FakeMessage] = field(default_factory=list)
+    messages: list[MessageRecord] = field(default_factory=list)
 
 
 @dataclass
@@ -155,7 +145,7 @@ class FakeStorage:
         assert role in ("citizen", "bot", "agent"), role
         session = self.sessions[session_id]
         mid = message_id or uuid.uuid4().hex
-        session.messages.append(FakeMessage(mid, session_id, role, text, self.clock(), language, outcome,
+        session.messages.append(MessageRecord(mid, session_id, role, text, self.clock(), language, outcome,
                                             handoff_reason, citations))
         if language and role == "bot":
             session.language = language
@@ -186,7 +176,7 @@ class FakeStorage:
         self.audit.append((event, data))
 
     # test helpers
-    def messages(self, role: str | None = None) -> list[FakeMessage]:
+    def messages(self, role: str | None = None) -> list[MessageRecord]:
         out = [m for s in self.sessions.values() for m in s.messages]
         return [m for m in out if role is None or m.role == role]
 
