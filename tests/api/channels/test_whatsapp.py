@@ -33,6 +33,7 @@ from api.channels.whatsapp_client import (
     buttons_payload,
 )
 from api.channels.whatsapp_payload import parse_payload
+from api.storage.records import MessageRecord
 from bot.config import Config, WhatsAppConfig
 from bot.errors import ConfigError, InputError
 from bot.types import Citation, HandoffReason, Outcome, Reply
@@ -83,9 +84,6 @@ def message_payload(*messages: dict[str, Any]) -> dict[str, Any]:
             }],
         }],
     }
-
-
-from api.storage.records import MessageRecord  # noqa: E402 - the real record type
 
 
 # -- in-memory storage implementing the parts of the api.storage.Storage contract the channel uses ----
