@@ -91,10 +91,8 @@ class HybridRetriever:
         self._faiss_windows = faiss.IndexFlatIP(dim)
         self._faiss_windows.add(self.data.window_vecs)
         owner = self.data.window_owner
-        # windows of one passage are contiguous; reduceat needs each passage's first window
+        # windows (and sentences) of one passage are contiguous: [start, end) per passage
         n = len(self.data.passages)
-        self._has_window = np.zeros(n, bool)
-        self._has_window[owner] = True
         self._window_start = np.searchsorted(owner, np.arange(n), side="left")
         self._window_end = np.searchsorted(owner, np.arange(n), side="right")
         d = self.data
@@ -162,20 +160,34 @@ class HybridRetriever:
         vecs = self.data.sentence_vecs
         assert vecs is not None
         lexical = self._sentence_bm25.scores(tokenise(query))
+        units, offsets, has = _units_of(idx, self._sentence_start, self._sentence_end)
         sim = dense.copy()
         lex = np.zeros(len(idx), np.float32)
-        for j, pid in enumerate(idx):
-            start, end = int(self._sentence_start[pid]), int(self._sentence_end[pid])
-            if end > start:
-                sim[j] = float((vecs[start:end] @ q).max())
-                lex[j] = float(lexical[start:end].max())
+        if len(units):
+            sim[has] = np.maximum.reduceat(vecs[units] @ q, offsets)
+            lex[has] = np.maximum.reduceat(lexical[units], offsets)
         return sim, lex
 
     def _window_max(self, idx: np.ndarray, q: np.ndarray, dense: np.ndarray) -> np.ndarray:
-        out = dense.copy()  # a passage without windows scores as itself
-        for j, pid in enumerate(idx):
-            if not self._has_window[pid]:
-                continue
-            start, end = int(self._window_start[pid]), int(self._window_end[pid])
-            out[j] = float((self.data.window_vecs[start:end] @ q).max())
+        """Best 2-sentence-window cosine of each candidate; a passage without windows scores as itself."""
+        units, offsets, has = _units_of(idx, self._window_start, self._window_end)
+        out = dense.copy()
+        if len(units):
+            out[has] = np.maximum.reduceat(self.data.window_vecs[units] @ q, offsets)
         return out
+
+
+def _units_of(idx: np.ndarray, start: np.ndarray, end: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The unit rows (windows or sentences) of the candidate passages ``idx``, concatenated, with
+    each non-empty candidate's offset into them and the mask of candidates that have any: a
+    gather, one matrix-vector product and one ``reduceat`` instead of a Python loop."""
+    lo, hi = start[idx], end[idx]
+    lengths = hi - lo
+    has = lengths > 0
+    lengths, lo = lengths[has], lo[has]
+    if not len(lengths):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), has
+    offsets = np.zeros(len(lengths), np.int64)
+    np.cumsum(lengths[:-1], out=offsets[1:])
+    units = np.arange(int(lengths.sum()), dtype=np.int64) - np.repeat(offsets - lo, lengths)
+    return units, offsets, has
