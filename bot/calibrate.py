@@ -1,9 +1,10 @@
-"""Fit the confidence model on the citizen `tune` split: `rahnuma calibrate` (or `make calibrate`).
+"""Fit the confidence model: `rahnuma calibrate` (or `make calibrate`), after `rahnuma train-intent`.
 
-Each tune question that reaches retrieval becomes one example: its retrieval features, labelled 1
-when the top service is one of the expected ones, 0 when it is wrong or the question must not be
-answered. A logistic regression (L2, standardised features) is fitted with plain gradient descent
-and written to bot/confidence_weights.json. The `test` split is never read here.
+The training messages of ``bot/train_intent.py`` (the citizen `tune` split and bot/data/) that reach
+retrieval each become one example: retrieval features plus the message classifier's out-of-fold
+log-odds, labelled 1 when the message is answerable and the top service is one of the expected
+ones, 0 otherwise. A logistic regression (L2, standardised features) is fitted with plain gradient
+descent and written to bot/confidence_weights.json. The `test` split is never read here.
 """
 
 from __future__ import annotations
@@ -20,32 +21,39 @@ from bot.config import load_config
 from bot.routing import route_message
 from bot.sections import detect_section
 from bot.session import SessionState
+from bot.train_intent import Example, features_for, out_of_fold_scope, training_examples
 from models.langid import detect_language
 
-QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "data" / "citizen_questions.jsonl"
 
-
-def load_questions(split: str, path: Path = QUESTIONS) -> list[dict[str, object]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r for r in rows if split == "all" or r["split"] == split]
-
-
-def examples(pipeline, rows: list[dict[str, object]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # type: ignore[no-untyped-def]
-    """Features, labels (top service right) and whether each question is answerable at all."""
-    xs, ys, answerable = [], [], []
-    for row in rows:
-        text = str(row["text"])
-        if route_message(text).outcome is not None:
-            continue  # decided by rules, not by confidence
-        guess = detect_language(text)
-        a = pipeline._assess(text, SessionState(), detect_section(text), guess)
+def examples(pipeline, rows: list[Example], x: np.ndarray,  # type: ignore[no-untyped-def]
+             scope: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Features, labels (top service right) and whether each message is answerable at all, for the
+    messages that reach the confidence model; plus how many must-not-answer messages the rules or
+    the sure classifier hand off before it."""
+    xs, ys, answerable, caught = [], [], [], 0
+    threshold = pipeline.config.answer.scope_threshold
+    for row, feats, probs in zip(rows, x, scope, strict=True):
+        sure = max(v for k, v in probs.items() if k != "answerable") >= threshold
+        if route_message(row.text).outcome is not None or sure:
+            caught += row.scope != "answerable"
+            continue  # decided before the confidence model
+        guess = detect_language(row.text)
+        asked = detect_section(row.text)
+        a = pipeline._assess(row.text, SessionState(), asked, guess, feats_vec(feats), probs)
         if a.service is None:
+            caught += row.scope != "answerable"
             continue
-        expected = row.get("expected_services") or []
         xs.append([v for _, v in a.features])
-        ys.append(1.0 if a.service.service_id in expected else 0.0)  # type: ignore[operator]
-        answerable.append(row.get("expected_handoff") is None)
-    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), np.asarray(answerable, bool)
+        ys.append(1.0 if row.scope == "answerable" and a.service.service_id in row.services else 0.0)
+        answerable.append(row.scope == "answerable")
+    return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), np.asarray(answerable, bool), caught
+
+
+def feats_vec(feats: np.ndarray) -> np.ndarray:
+    """The query embedding inside a featurised message (its first part, unscaled)."""
+    from bot.intent import FEATURE_SCALE
+
+    return feats[:384] / FEATURE_SCALE
 
 
 def threshold_table(p: np.ndarray, y: np.ndarray, answerable: np.ndarray, n_routed_mna: int) -> list[dict[str, float]]:
@@ -92,9 +100,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default=str(WEIGHTS_PATH))
     args = ap.parse_args(argv)
     pipeline = build_pipeline(load_config(args.config))
-    tune = load_questions("tune")
-    x, y, answerable = examples(pipeline, tune)
-    routed_mna = sum(1 for r in tune if r["expected_handoff"] and route_message(str(r["text"])).outcome is not None)
+    rows = training_examples()
+    feats = features_for(pipeline.embedder, [r.text for r in rows])
+    scope = out_of_fold_scope(feats, rows)
+    x, y, answerable, routed_mna = examples(pipeline, rows, feats, scope)
     w, b = fit_logistic(x, y)
     p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
     acc = float(((p >= 0.5) == (y == 1)).mean())
@@ -104,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
                 "features": list(FEATURES),
                 "weights": [round(float(v), 6) for v in w],
                 "bias": round(float(b), 6),
-                "fitted_on": f"citizen tune split, {len(y)} examples ({int(y.sum())} positive), "
+                "fitted_on": f"training messages (citizen tune split + bot/data), {len(y)} examples "
+                f"({int(y.sum())} positive), "
                 f"index {pipeline.data.manifest.get('version')}, {time.strftime('%Y-%m-%d')}",
                 "train_accuracy": round(acc, 4),
             },
@@ -112,10 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         + "\n"
     )
-    print(f"fitted on {len(y)} tune examples ({int(y.sum())} positive); train accuracy {acc:.3f}; wrote {args.out}")
+    print(f"fitted on {len(y)} training examples ({int(y.sum())} positive); train accuracy {acc:.3f}; wrote {args.out}")
     for name, weight in zip(FEATURES, w, strict=True):
         print(f"  {name:14s} {weight:+.3f}")
-    print("threshold  must-not-answer recall  answerable handed off  answered accuracy   (tune split)")
+    print("threshold  must-not-answer recall  answerable handed off  answered accuracy   (training messages)")
     for row in threshold_table(p, y, answerable, routed_mna):
         print(
             f"  {row['threshold']:.2f}     {row['mna_recall']:.3f}                  {row['answerable_handed_off']:.3f}"

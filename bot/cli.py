@@ -1,4 +1,5 @@
-"""The `rahnuma` command: index, ask, serve, corpus validate, staff add, audit verify, eval, calibrate."""
+"""The `rahnuma` command: index, ask, serve, corpus validate, staff add, audit verify, eval, calibrate,
+train-intent."""
 
 from __future__ import annotations
 
@@ -116,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         from bot.calibrate import main as calibrate_main
 
         return int(calibrate_main(argv[1:]))
+    if argv[:1] == ["train-intent"]:
+        from bot.train_intent import main as train_main
+
+        return int(train_main(argv[1:]))
     parser = argparse.ArgumentParser(prog="rahnuma", description="Rahnuma: public-service assistant (offline)")
     parser.add_argument("--config", default=None, help="TOML config (default: $RAHNUMA_CONFIG or ./rahnuma.toml)")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -139,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("action", choices=["verify"])
     sub.add_parser("eval", help="run benchmarks (see `rahnuma eval --help`)")
     sub.add_parser("calibrate", help="fit the confidence model on the citizen tune split")
+    sub.add_parser("train-intent", help="fit the message and section classifiers (bot/train_intent.py)")
     args = parser.parse_args(argv)
     handlers = {"index": cmd_index, "ask": cmd_ask, "corpus": cmd_validate, "serve": cmd_serve,
                 "staff": cmd_staff, "audit": cmd_audit}

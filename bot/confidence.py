@@ -1,14 +1,15 @@
 """Confidence that the top service answers the question, from retrieval signals.
 
-A logistic model over a few interpretable features, fitted on the citizen `tune` split by
-``python -m bot.calibrate`` (weights in bot/confidence_weights.json) and checked on `test`.
+A logistic model over a few interpretable features (retrieval signals, and the message classifier's
+log-odds that the message is a service question at all), fitted on the training messages by
+``rahnuma calibrate`` (weights in bot/confidence_weights.json) and checked on `test`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,15 @@ from bot.types import Assessment, ServiceCandidate
 from retrieval.types import Hit
 
 WEIGHTS_PATH = Path(__file__).with_name("confidence_weights.json")
-FEATURES = ("top_score", "margin", "dense", "window", "bm25", "coverage", "section_match", "latin", "agreement")
+FEATURES = ("top_score", "margin", "dense", "window", "bm25", "coverage", "section_match", "latin", "agreement",
+            "scope")
+NEUTRAL_SCOPE = 0.0
+
+
+def scope_logit(p_answerable: float) -> float:
+    """The message classifier's log-odds that this is a service question, clipped to [-8, 8]."""
+    p = min(max(p_answerable, 1e-4), 1 - 1e-4)
+    return max(-8.0, min(8.0, math.log(p / (1 - p))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +49,7 @@ class ConfidenceModel:
 
 def features(
     query: str, hits: Sequence[Hit], services: Sequence[ServiceCandidate], vocab: ServiceVocabulary,
-    asked_section: str | None, latin: bool,
+    asked_section: str | None, latin: bool, scope: float = NEUTRAL_SCOPE,
 ) -> tuple[float, ...]:
     top = services[0]
     runner = services[1].score if len(services) > 1 else top.score - 3.0
@@ -55,18 +64,20 @@ def features(
     agreement = (by_dense == top.service_id) + (by_lex == top.service_id)
     return (
         top.score, min(top.score - runner, 5.0), dense, window, math.log1p(bm25),
-        vocab.coverage(top.service_id, query), section_match, float(latin), agreement / 2.0,
+        vocab.coverage(top.service_id, query), section_match, float(latin), agreement / 2.0, scope,
     )
 
 
 def assess_confidence(
     model: ConfidenceModel, query: str, hits: Sequence[Hit], services: Sequence[ServiceCandidate],
-    vocab: ServiceVocabulary, asked_section: str | None, latin: bool,
+    vocab: ServiceVocabulary, asked_section: str | None, latin: bool, scope: float = NEUTRAL_SCOPE,
+    section_probs: Mapping[str, float] | None = None, section_weights: tuple[float, float] = (0.5, 2.0),
 ) -> Assessment:
     if not services:
         return Assessment(0.0, None, None, asked_section or "overview")
-    x = features(query, hits, services, vocab, asked_section, latin)
-    section = choose_section(asked_section, hits, services[0].service_id, query)
+    x = features(query, hits, services, vocab, asked_section, latin, scope)
+    top = services[0].service_id
+    section = choose_section(asked_section, hits, top, query, section_probs, *section_weights, vocab.sections(top))
     return Assessment(
         confidence=model.predict(x), service=services[0],
         runner_up=services[1] if len(services) > 1 else None, section=section,

@@ -1,12 +1,14 @@
 """The answer pipeline, top to bottom in ``Pipeline.answer``.
 
-normalise -> detect language -> route (person? emergency? harmful? personal case? off-topic?)
+normalise -> detect language -> route (person? emergency? harmful? personal case? off-topic?) by
+rules, then by the learned message classifier where no rule fired
 -> retrieve (BM25 + dense + Roman shadow, fused) -> rank services -> assess confidence
 -> compose a cited answer | ask which service | hand off with a reason.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
@@ -14,15 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from bot import canned
 from bot.compose import Composed, compose_answer, doc_for, section_text
-from bot.confidence import ConfidenceModel, assess_confidence
+from bot.confidence import ConfidenceModel, assess_confidence, scope_logit
 from bot.config import Config
 from bot.errors import InputError
 from bot.guardrails import generate_or_fallback
-from bot.routing import Route, route_message
+from bot.intent import IntentModels, featurise
+from bot.routing import CONTINUE, Route, route_message
 from bot.sections import detect_section
 from bot.services import ServiceVocabulary, rank_services
 from bot.session import SessionMemory, SessionState
@@ -38,6 +42,10 @@ from retrieval.tokenise import tokenise
 _FOLLOW_UP = re.compile(r"^(?:aur|or|and|what about|also|phir|اور|پھر|نیز)\b", re.IGNORECASE)
 _TRACKING_CUES = re.compile(r"track|status|8400|9988|8171|ٹریک|اسٹیٹس|صورتحال|معلوم", re.IGNORECASE)
 EMERGENCY_SERVICE = "emergency-helplines"
+log = logging.getLogger(__name__)
+# The scope feature of a message that continues the conversation (a reply to a clarifying question,
+# a follow-up on the last service) or when the classifier is off: a service question, fairly sure.
+IN_CONTEXT = scope_logit(0.95)
 
 
 def new_id() -> str:
@@ -81,6 +89,7 @@ class Pipeline:
         self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
         self.retriever: HybridRetriever | None = None
         self.confidence_model = ConfidenceModel.load()
+        self.intents = _intents_for(self.embedder.id)
         self.generator = make_generator(config.generator, config.root)  # None unless configured
 
     def load(self) -> None:
@@ -107,11 +116,19 @@ class Pipeline:
         guess = detect_language(text)
         lang = reply_language(guess, state)
         route = route_message(text)
+        if route.outcome is None:
+            assert self.retriever is not None, "Pipeline.load() was not called"
+            query_vec = self.retriever.embed_query(text)
+            x = featurise(text, query_vec)
+            scope = self._scope(x, text, state)
+            route = self._classify(scope)
         if route.outcome is not None:
             reply = self._routed(route, text, sid, mid, lang, guess, state)
         else:
-            asked = detect_section(text) or (state.pending_section if state.options else None)
-            assessment = self._assess(text, state, asked, guess)
+            pending = state.pending_section if state.options else None
+            asked = detect_section(text) or pending
+            probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
+            assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
             reply = self._decide(assessment, text, sid, mid, lang, guess, state)
         self.memory.put(sid, _next_state(state, reply, lang))
         elapsed = round((time.perf_counter() - started) * 1000, 2)
@@ -119,26 +136,50 @@ class Pipeline:
 
     # --- stages -------------------------------------------------------------------------------
 
-    def _search(self, query: str, asked: str | None, latin: bool) -> Assessment:
-        assert self.retriever is not None
-        hits = self.retriever.search(query)
-        services = rank_services(hits)
-        return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin)
+    def _scope(self, x: np.ndarray, text: str, state: SessionState) -> dict[str, float]:
+        """The message classifier's probabilities; empty when it is off. A short follow-up inside a
+        conversation ("aur fee?") continues the last service, which is a service question."""
+        if self.intents is None or (state.service_id and _is_follow_up(text)):
+            return {}
+        return self.intents.scope.probabilities(x)
 
-    def _assess(self, text: str, state: SessionState, asked: str | None, guess: LanguageGuess) -> Assessment:
+    def _classify(self, scope: dict[str, float]) -> Route:
+        """The learned backup to the rules: a message the classifier is sure the bot must not answer
+        is handed off with that reason. Less sure, its view enters the confidence model instead."""
+        if not scope:
+            return CONTINUE
+        reason = max((c for c in scope if c != "answerable"), key=scope.__getitem__)
+        if scope[reason] < self.config.answer.scope_threshold:
+            return CONTINUE
+        return Route(Outcome.HANDOFF, HandoffReason(reason), rule=f"classifier:{reason}:{scope[reason]:.2f}")
+
+    def _search(self, query: str, asked: str | None, latin: bool, query_vec: np.ndarray | None = None,
+                scope: float = IN_CONTEXT, section_probs: dict[str, float] | None = None) -> Assessment:
+        assert self.retriever is not None
+        hits = self.retriever.search(query, query_vec)
+        services = rank_services(hits)
+        cfg = self.config.answer
+        return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin, scope,
+                                 section_probs, (cfg.section_retrieval_weight, cfg.section_cue_weight))
+
+    def _assess(self, text: str, state: SessionState, asked: str | None, guess: LanguageGuess,
+                query_vec: np.ndarray | None = None, scope: dict[str, float] | None = None,
+                section_probs: dict[str, float] | None = None) -> Assessment:
         """Retrieve for the message; a short follow-up is retried in the context of the last service."""
         latin = guess.script == "Latn"
         chosen = self._pick_option(text, state.options)
         if chosen:
-            return self._search(f"{self._title(chosen)} {text}", asked, latin)
-        assessment = self._search(text, asked, latin)
-        follow_up = state.service_id and len(text.split()) <= 7 and (asked or _FOLLOW_UP.search(text))
+            return self._search(f"{self._title(chosen)} {text}", asked, latin, section_probs=section_probs)
+        logit = scope_logit(scope["answerable"]) if scope else IN_CONTEXT
+        assessment = self._search(text, asked, latin, query_vec, logit, section_probs)
+        follow_up = state.service_id and _is_follow_up(text)
         if not follow_up or assessment.service is None or assessment.service.service_id == state.service_id:
             return assessment
         # "aur fee kitni hai?" names no service (its only content word asks for a section), so it
         # continues the last one; "aur passport ki fee?" names one and is searched as it is.
         names_other = any(detect_section(w) is None for w in tokenise(text))
-        contextual = self._search(f"{self._title(state.service_id or '')} {text}", asked, latin)
+        contextual = self._search(f"{self._title(state.service_id or '')} {text}", asked, latin,
+                                  section_probs=section_probs)
         if not names_other and contextual.service and contextual.service.service_id == state.service_id:
             return contextual
         return assessment
@@ -275,6 +316,22 @@ class Pipeline:
     def _title(self, service_id: str, lang: str = "en") -> str:
         doc = doc_for(self.data.documents, service_id, lang)
         return doc.title if doc else service_id
+
+
+def _intents_for(embedder_id: str) -> IntentModels | None:
+    """The shipped message classifiers, or None (rules only, with a warning) when they were fitted
+    on another embedder's vectors: `rahnuma train-intent` refits them for the configured one."""
+    models = IntentModels.load()
+    if models.meta.get("embedder") != embedder_id:
+        log.warning("message classifiers were fitted with embedder %s, not %s: routing and section choice use "
+                    "rules only until `rahnuma train-intent` is run", models.meta.get("embedder"), embedder_id)
+        return None
+    return models
+
+
+def _is_follow_up(text: str) -> bool:
+    """A short message that leans on the conversation: "aur fee?", "kitne din?", "اور کہاں؟"."""
+    return len(text.split()) <= 7 and (bool(_FOLLOW_UP.search(text)) or detect_section(text) is not None)
 
 
 def _coverage(a: Assessment) -> float:

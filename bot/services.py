@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 
 from bot.types import ServiceCandidate
 from retrieval.index import IndexData
@@ -26,10 +27,16 @@ class ServiceVocabulary:
 
     def __init__(self, data: IndexData) -> None:
         self._tokens: dict[str, set[str]] = {}
+        self._sections: dict[str, set[str]] = {}
         for passage, bm25, roman in zip(data.passages, data.bm25_tokens, data.roman_tokens, strict=True):
+            self._sections.setdefault(passage.service_id, set()).add(passage.section)
             vocab = self._tokens.setdefault(passage.service_id, set())
             vocab.update(bm25)
             vocab.update(t for t in roman if "#" not in t)  # whole spelling keys, not n-grams
+
+    def sections(self, service_id: str) -> frozenset[str]:
+        """The sections the service's documents have."""
+        return frozenset(self._sections.get(service_id, ()))
 
     def coverage(self, service_id: str, query: str) -> float:
         """Share of the query's content words found in the service's documents (Latin words may
@@ -42,10 +49,27 @@ class ServiceVocabulary:
         return found / len(words)
 
 
-def choose_section(asked: str | None, hits: Sequence[Hit], service_id: str, question: str) -> str:
-    """The section to answer from: the one the question asks for; else, for a real question, the
-    best-scoring section of the service other than the overview (whose keywords make it win
-    retrieval for nearly everything); else the overview ("b form", "token tax")."""
+def choose_section(asked: str | None, hits: Sequence[Hit], service_id: str, question: str,
+                   probs: Mapping[str, float] | None = None, w_retrieval: float = 0.5, w_cue: float = 2.0,
+                   available: frozenset[str] | None = None) -> str:
+    """The section to answer from.
+
+    With the section classifier's ``probs``, each section scores log P(section | message), plus
+    ``w_retrieval`` times the fused score of the service's best passage in that section (what the
+    text matches), plus ``w_cue`` when it is the section the cue rules found (``asked``). Weights
+    chosen on the independent validation set (docs/benchmarks.md). Without ``probs``: the asked
+    section; else, for a real question, the best-scoring section other than the overview (whose
+    keywords make it win retrieval for nearly everything); else the overview ("b form", "token tax").
+    """
+    if probs is not None and (asked or len(question.split()) > 3):
+        best: dict[str, float] = {}
+        for hit in hits:
+            if hit.passage.service_id == service_id:
+                best.setdefault(hit.passage.section, hit.score)
+        floor = min(best.values(), default=0.0) - 1.0
+        options = [k for k in probs if available is None or k in available] or list(probs)
+        return max(options, key=lambda k: math.log(probs[k] + 1e-6) + w_retrieval * best.get(k, floor)
+                   + (w_cue if k == asked else 0.0))
     if asked:
         return asked
     if len(question.split()) > 3:

@@ -1,6 +1,6 @@
 """``rahnuma eval``: run a benchmark or compare two reports.
 
-    rahnuma eval DATASET [--url URL] [--split test|tune|all] [--limit N] [--out DIR] [--reader PATH]
+    rahnuma eval DATASET [--url URL] [--split test|tune|validation|all] [--limit N] [--out DIR] [--reader PATH]
                          [--file PATH] [--config TOML] [--fresh] [--no-progress]
     rahnuma eval compare A.json B.json
 
@@ -44,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument(
         "--url", help="evaluate a running API (POST URL/v1/chat) instead of the in-process pipeline"
     )
-    ap.add_argument("--split", choices=("test", "tune", "all"), help="citizen set split (default: test)")
+    ap.add_argument("--split", choices=("test", "tune", "validation", "all"), help="citizen set split (default: test)")
     ap.add_argument("--limit", type=int, help="first N items only (smoke runs)")
     ap.add_argument("--out", default="reports", help="report folder (default: reports)")
     ap.add_argument("--reader", help="extractive QA model folder, or 'oracle' / 'first-sentence'")

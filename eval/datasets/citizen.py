@@ -1,6 +1,7 @@
 """The citizen dev set ``eval/data/citizen_questions.jsonl``: real-style questions with expected routing.
 
-Fields: ``id``, ``text``, ``lang`` (ur, en, ur-Latn, mixed, sd, pa, ps), ``split`` (tune | test),
+Fields: ``id``, ``text``, ``lang`` (ur, en, ur-Latn, mixed, sd, pa, ps), ``split`` (tune | test, or
+validation in the independently written eval/data/citizen_validation.jsonl),
 ``expected_services`` (list of service ids; empty for must-not-answer items), ``expected_section``
 (str or null) and ``expected_handoff`` (null, or the handoff reason the bot should give).
 """
@@ -15,8 +16,8 @@ from bot.types import HandoffReason
 from eval.datasets import field_error, iter_jsonl
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "citizen_questions.jsonl"
-SPLITS = ("tune", "test")
-SPLIT_CHOICES = ("test", "tune", "all")
+SPLITS = ("tune", "test", "validation")
+SPLIT_CHOICES = ("test", "tune", "validation", "all")
 FIELDS = ("id", "text", "lang", "split", "expected_services", "expected_section", "expected_handoff")
 
 

