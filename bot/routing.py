@@ -63,13 +63,26 @@ EMERGENCY = _rx(
     "کرنٹ لگ", "اگ لگ", "باهه لڳ", "وینه ځي", "ټکر شو", "زخمي", "زخمی", "ایمبولینس بھیج", "ایمبولینس چاہیے",
     "ڈکیتی", "چور گھر", "گولی چل", "گولی لگ", "زہر کھا", "سانپ نے کاٹ", "دورہ پڑ", "جلدی مدد",
 )
+# "Agent" alone is no request for a person: a BISP payment agent or a travel agent is who people
+# complain about. It counts when the message is only that word or asks to talk to one.
 HUMAN = _rx(
-    r"\b(?:human|real person|a person|agent|representative|operator|customer (?:care|service)|call (?:centre|center))\b",
-    r"\b(?:talk|speak|connect|transfer)\b.*\b(?:someone|somebody|person|staff|officer)\b",
+    r"\b(?:human|real person|a person|representative|customer (?:care|service)|call (?:centre|center))\b",
+    r"^\W*(?:agent|operator)\W*(?:please|plz|pls)?\W*$",
+    r"\b(?:talk|speak|connect|transfer)\b.*\b(?:someone|somebody|person|staff|officer|agent|operator)\b",
     r"\b(?:insaan|insan|banday?|admi|aadmi|namainda|numainda|nu?maind[ae]|agent|operator)\b.*\b(?:baat|bat|rabta|connect|milao|milaen)\b",
     r"\b(?:kisi|kisi se)\b.*\b(?:baat|bat)\b.*\b(?:karn|krn|karw|krw|karao|krao|karni|krni)",
-    "نمائندے", "نمائندہ", "انسان سے", "ایجنٹ", "کسی افسر", "کسی سے بات", "آپریٹر", "بندے سے بات", "آدمی سے بات",
+    "نمائندے", "نمائندہ", "انسان سے", "ایجنٹ سے بات", "ایجنٹ سے رابطہ", "کسی افسر", "کسی سے بات", "آپریٹر", "بندے سے بات", "آدمی سے بات",
     "بندے نال گل", "کسے نال گل", "ماڻهوءَ سان ڳالهائ", "ماڻهو سان ڳالهائ", "سړي سره خبرې", "انسان سره خبرې",
+)
+# "What number do I call if there is an accident?" asks for information (the helplines service
+# answers it); an emergency happening now does not wait for a conditional.
+_HYPOTHETICAL = _rx(
+    r"\b(?:agar|if|in case of|what (?:number|should i call)|which number|kis number|kon ?sa number|konsa number)\b",
+    r"\b(?:ho ja[ae]?y?e|hojaye|ho jae)\s+(?:to|tou|toh)\b", r"\bhelp ?line\b",
+    "اگر", "جائے تو", "کون سا نمبر", "کونسا نمبر", "کس نمبر", "ہیلپ لائن",
+)
+_NOW = _rx(
+    r"\b(?:abhi|right now|now|jaldi|please help|help me|bachao|foran)\b", "ابھی", "جلدی", "بچاؤ", "فوری", "مدد کریں",
 )
 _COMPLAINT = _rx(r"\b(?:complain|complaint|report|shikayat|shikait|ombudsman|mohtasib)", "شکایت", "رپورٹ", "محتسب")
 SENSITIVE = _rx(
@@ -104,7 +117,7 @@ PERSONAL = _rx(
     r"\b(?:my|mera|meri|mere)\b.*\b(?:approved|rejected|reject ho|approve ho|pending|stuck|block|blocked|band ho|suspend|cancel ho|qurandazi|balloting|selected|select hu)",
     r"\b(?:check|bata|batao|tell me|dekh)\w*\b.*\b(?:my|mera|meri|mere)\b.*\b(?:status|balance|payment|qist|claim|case|application|record)\b",
     r"\b(?:reference|ref|consumer|tracking|cnic|account)\s*(?:no|number|#)?\s*[:#]?\s*\d[\d\s-]{7,}",
-    "ریفرنس نمبر", "کنزیومر نمبر", "زما د", "زما پیسې", "میری درخواست", "میرا کیس", "میری ادائیگی", "میرا کلیم",
+    r"ریفرنس نمبر\s*:?\s*\d", r"کنزیومر نمبر\s*:?\s*\d", "زما د", "زما پیسې", "میری درخواست", "میرا کیس", "میری ادائیگی", "میرا کلیم",
     "میرا کارڈ بلاک", "میری سم بند", "منظور نہیں", "مسترد",
     r"\b(?:tracking|application|token|receipt|complaint|claim)\s*(?:id|no|number|#)?\s*[:#]?\s*\d{6,}",
     r"\b\d{5}-?\d{7}-?\d\b.*\b(?:status|check|kya|kab|batao|bataen)\b",
@@ -163,7 +176,7 @@ def route_message(text: str) -> Route:
     True
     """
     t = normalise(text)
-    if EMERGENCY.search(t):
+    if EMERGENCY.search(t) and (not _HYPOTHETICAL.search(t) or _NOW.search(t)):
         return Route(Outcome.HANDOFF, HandoffReason.EMERGENCY, "emergency")
     if SENSITIVE.search(t) and not _COMPLAINT.search(t):
         return Route(Outcome.HANDOFF, HandoffReason.SENSITIVE, "harmful_request")

@@ -45,6 +45,10 @@ def test_routes(text: str, reason: HandoffReason) -> None:
     "edhi ka number kya hai",  # information about helplines, not a live emergency
     "saudi jane ke liye protector",  # a Pakistani service for going abroad
     "شناختی کارڈ کی تجدید کیسے ہوگی؟",
+    "agar ghar mein aag lag jaye to kya karein",  # a conditional asks for information
+    "موٹروے پر حادثہ ہو جائے تو کون سا نمبر ملانا چاہیے؟",
+    "ایجنٹ نے کفالت کے پیسے کاٹ لیے، شکایت کہاں کروں؟",  # the payment agent, not a request for one
+    "بجلی کے بل پر ریفرنس نمبر کہاں لکھا ہوتا ہے؟",  # where the number is printed, not a lookup
 ])
 def test_service_questions_go_on_to_retrieval(text: str) -> None:
     assert route_message(text).outcome is None
@@ -58,6 +62,18 @@ def test_smalltalk(text: str, kind: str) -> None:
     route = route_message(text)
     assert route.outcome is Outcome.SMALLTALK
     assert route.kind == kind
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("ghar mein aag lag gayi hai abhi", HandoffReason.EMERGENCY),
+    ("گھر میں آگ لگ گئی ہے، جلدی فائر بریگیڈ کا نمبر بتائیں", HandoffReason.EMERGENCY),  # now, not "if"
+    ("agent", HandoffReason.USER_REQUESTED),
+    ("connect me to an agent", HandoffReason.USER_REQUESTED),
+    ("ایجنٹ سے بات کروائیں", HandoffReason.USER_REQUESTED),
+    ("میرا ریفرنس نمبر 04 11234 5678900 ہے بل کتنا ہے", HandoffReason.PERSONAL_CASE),
+])
+def test_the_narrowed_rules_still_catch_the_real_cases(text: str, reason: HandoffReason) -> None:
+    assert route_message(text).reason is reason
 
 
 def test_greeting_with_a_question_goes_to_retrieval() -> None:
