@@ -40,7 +40,9 @@ eval-retrieval: setup
 eval-citizen: index
 	$(BIN)/rahnuma eval citizen --split test
 
+# refit the message/section classifiers, then the confidence model that stacks them
 calibrate: index
+	$(BIN)/rahnuma train-intent
 	$(BIN)/rahnuma calibrate
 
 bench: setup

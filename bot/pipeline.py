@@ -26,7 +26,7 @@ from bot.config import Config
 from bot.errors import InputError
 from bot.guardrails import generate_or_fallback
 from bot.intent import IntentModels, featurise
-from bot.routing import CONTINUE, Route, route_message
+from bot.routing import CONTINUE, Route, names_service, route_message
 from bot.sections import detect_section
 from bot.services import ServiceVocabulary, rank_services
 from bot.session import SessionMemory, SessionState
@@ -116,19 +116,25 @@ class Pipeline:
         guess = detect_language(text)
         lang = reply_language(guess, state)
         route = route_message(text)
+        assessment = None
         if route.outcome is None:
             assert self.retriever is not None, "Pipeline.load() was not called"
             query_vec = self.retriever.embed_query(text)
             x = featurise(text, query_vec)
             scope = self._scope(x, text, state)
             route = self._classify(scope)
-        if route.outcome is not None:
+            if route.reason is HandoffReason.OUT_OF_SCOPE and (names_service(text) or self.vocab.names_a_service(text)):
+                route = CONTINUE  # "off-topic" by its wording, but it names one of our services
+            if route.outcome is None or route.reason is HandoffReason.OUT_OF_SCOPE:
+                pending = state.pending_section if state.options else None
+                asked = detect_section(text) or pending
+                probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
+                assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
+                if assessment.confidence >= self.config.answer.scope_overrule:
+                    route = CONTINUE  # "off-topic" by wording, but the corpus answers it with confidence
+        if route.outcome is not None or assessment is None:
             reply = self._routed(route, text, sid, mid, lang, guess, state)
         else:
-            pending = state.pending_section if state.options else None
-            asked = detect_section(text) or pending
-            probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
-            assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
             reply = self._decide(assessment, text, sid, mid, lang, guess, state)
         self.memory.put(sid, _next_state(state, reply, lang))
         elapsed = round((time.perf_counter() - started) * 1000, 2)

@@ -167,6 +167,11 @@ THANKS = _rx(
 )
 
 
+def names_service(text: str) -> bool:
+    """Does the message name one of our services ("b form", "شناختی کارڈ", "token tax")?"""
+    return bool(_SERVICE_WORDS.search(normalise(text)))
+
+
 def route_message(text: str) -> Route:
     """Decide whether a message ends before retrieval, and why.
 

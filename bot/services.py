@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from bot.types import ServiceCandidate
 from retrieval.index import IndexData
 from retrieval.roman import roman_key
-from retrieval.tokenise import tokenise
+from retrieval.tokenise import tokenise, words
 from retrieval.types import Hit
 
 
@@ -33,6 +33,15 @@ class ServiceVocabulary:
             vocab = self._tokens.setdefault(passage.service_id, set())
             vocab.update(bm25)
             vocab.update(t for t in roman if "#" not in t)  # whole spelling keys, not n-grams
+        # the names citizens use for each service: the documents' keyword phrases, normalised
+        self._names = {" ".join(words(k)) for d in data.documents.values() for k in d.keywords if words(k)}
+        self._longest = max((n.count(" ") + 1 for n in self._names), default=0)
+
+    def names_a_service(self, text: str) -> bool:
+        """Does the message contain a keyword phrase of some service ("bay form", "بی فارم")?"""
+        ws = words(text)
+        return any(" ".join(ws[i:i + n]) in self._names
+                   for n in range(1, self._longest + 1) for i in range(len(ws) - n + 1))
 
     def sections(self, service_id: str) -> frozenset[str]:
         """The sections the service's documents have."""

@@ -138,3 +138,21 @@ def test_choose_section_weighs_classifier_retrieval_and_cue() -> None:
     assert choose_section("fees", hits, "svc", question) == "fees"
     assert choose_section(None, hits, "svc", question) == "faq"
     assert choose_section(None, hits, "svc", "b form") == "overview"
+
+
+def test_a_message_naming_a_service_is_never_handed_off_as_off_topic(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The classifier may read "X kaise banta hai" as a recipe; a message that names one of our
+    services (a keyword phrase of its documents) goes on to retrieval instead."""
+    emb = HashEmbedder()
+    cfg = make_config(tmp_path, answer={"answer_threshold": 0.0, "clarify_margin": 0.0, "scope_threshold": 0.6,
+                                        "scope_overrule": 1.0})
+    build_fixture_index(cfg, emb)
+    models = _tiny_models(emb.dim, emb.id, "passport renewal kaise banta hai", emb)
+    monkeypatch.setattr("bot.pipeline.IntentModels.load", classmethod(lambda cls, path=WEIGHTS_PATH: models))
+    pipeline = Pipeline(cfg, embedder=emb)
+    pipeline.load()
+    assert pipeline.vocab.names_a_service("passport renewal kaise banta hai")
+    assert not pipeline.vocab.names_a_service("kal ka zorblax tournament kaun jeeta")
+    reply = pipeline.answer("passport renewal kaise banta hai")
+    assert reply.outcome is Outcome.ANSWERED and reply.service_id == "dgip-passport-renewal"
