@@ -74,3 +74,19 @@ def test_default_path_works_without_torch(tmp_path: Path) -> None:
                           cwd=Path(__file__).parents[2], timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("ok")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "What's the best way to learn Python programming?",
+    "میرے باغ کے پودے سوکھ رہے ہیں کیا کروں",
+])
+def test_shipped_classifier_hands_off_what_no_rule_catches(real_pipeline: Pipeline, question: str) -> None:
+    reply = real_pipeline.answer(question)
+    assert reply.outcome is Outcome.HANDOFF and reply.rule.startswith("classifier:out_of_scope")
+
+
+@pytest.mark.slow
+def test_shipped_classifier_lets_a_named_service_through(real_pipeline: Pipeline) -> None:
+    reply = real_pipeline.answer("نیا شناختی کارڈ کیسے بنتا ہے")
+    assert reply.outcome is Outcome.ANSWERED and reply.service_id == "nadra-cnic-new"
