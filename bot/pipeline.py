@@ -118,20 +118,7 @@ class Pipeline:
         route = route_message(text)
         assessment = None
         if route.outcome is None:
-            assert self.retriever is not None, "Pipeline.load() was not called"
-            query_vec = self.retriever.embed_query(text)
-            x = featurise(text, query_vec)
-            scope = self._scope(x, text, state)
-            route = self._classify(scope)
-            if route.reason is HandoffReason.OUT_OF_SCOPE and (names_service(text) or self.vocab.names_a_service(text)):
-                route = CONTINUE  # "off-topic" by its wording, but it names one of our services
-            if route.outcome is None or route.reason is HandoffReason.OUT_OF_SCOPE:
-                pending = state.pending_section if state.options else None
-                asked = detect_section(text) or pending
-                probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
-                assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
-                if assessment.confidence >= self.config.answer.scope_overrule:
-                    route = CONTINUE  # "off-topic" by wording, but the corpus answers it with confidence
+            route, assessment = self._classify_and_assess(text, state, guess)
         if route.outcome is not None or assessment is None:
             reply = self._routed(route, text, sid, mid, lang, guess, state)
         else:
@@ -149,9 +136,34 @@ class Pipeline:
             return {}
         return self.intents.scope.probabilities(x)
 
+    def _classify_and_assess(self, text: str, state: SessionState,
+                             guess: LanguageGuess) -> tuple[Route, Assessment | None]:
+        """Where no rule fired: the message classifier's view, then retrieval. A message the
+        classifier is sure the bot must not answer is handed off with that reason (its rule names the
+        classifier and its probability), except an "off-topic" one that names one of our services or
+        that the corpus answers with confidence ``scope_overrule``. Less sure, the classifier's
+        log-odds enter the confidence model instead."""
+        assert self.retriever is not None, "Pipeline.load() was not called"
+        query_vec = self.retriever.embed_query(text)
+        x = featurise(text, query_vec)
+        scope = self._scope(x, text, state)
+        route = self._classify(scope)
+        off_topic = route.reason is HandoffReason.OUT_OF_SCOPE
+        if off_topic and (names_service(text) or self.vocab.names_a_service(text)):
+            route = CONTINUE
+        if route.outcome is not None and not off_topic:
+            return route, None
+        pending = state.pending_section if state.options else None
+        asked = detect_section(text) or pending
+        probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
+        assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
+        if route.outcome is not None and assessment.confidence >= self.config.answer.scope_overrule:
+            route = CONTINUE
+        return route, assessment
+
     def _classify(self, scope: dict[str, float]) -> Route:
-        """The learned backup to the rules: a message the classifier is sure the bot must not answer
-        is handed off with that reason. Less sure, its view enters the confidence model instead."""
+        """A handoff for the likeliest must-not-answer reason when its probability reaches
+        ``scope_threshold``; else carry on."""
         if not scope:
             return CONTINUE
         reason = max((c for c in scope if c != "answerable"), key=scope.__getitem__)
