@@ -25,8 +25,8 @@ from bot.errors import ModelUnavailableError
 # another request or process holds the cores: two processes embedding on 2 cores took 16.9 s for what
 # one does in 3.8 s. A passive wait fixes that (7.9 s) but costs every single query its thread
 # wake-ups: e5 query p50 23.8 ms against 19.7 ms spinning. A short spin (10,000) keeps both: 6.0 s
-# for the pair and 19.9 ms per query (scripts/omp_wait.py, docs/benchmarks.md). Set before either library initialises OpenMP; an operator's
-# own OMP_WAIT_POLICY / GOMP_SPINCOUNT wins.
+# for the pair and 19.9 ms per query (scripts/omp_wait.py, docs/benchmarks.md). Set before either
+# library initialises OpenMP; an operator's own OMP_WAIT_POLICY / GOMP_SPINCOUNT wins.
 os.environ.setdefault("GOMP_SPINCOUNT", "10000")
 
 
