@@ -18,6 +18,7 @@ import numpy as np
 
 from bot.confidence import FEATURES, WEIGHTS_PATH
 from bot.config import load_config
+from bot.intent import query_vec_of
 from bot.routing import route_message
 from bot.sections import detect_section
 from bot.session import SessionState
@@ -39,7 +40,7 @@ def examples(pipeline, rows: list[Example], x: np.ndarray,  # type: ignore[no-un
             continue  # decided before the confidence model
         guess = detect_language(row.text)
         asked = detect_section(row.text)
-        a = pipeline._assess(row.text, SessionState(), asked, guess, feats_vec(feats), probs)
+        a = pipeline._assess(row.text, SessionState(), asked, guess, query_vec_of(feats), probs)
         if a.service is None:
             caught += row.scope != "answerable"
             continue
@@ -47,13 +48,6 @@ def examples(pipeline, rows: list[Example], x: np.ndarray,  # type: ignore[no-un
         ys.append(1.0 if row.scope == "answerable" and a.service.service_id in row.services else 0.0)
         answerable.append(row.scope == "answerable")
     return np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64), np.asarray(answerable, bool), caught
-
-
-def feats_vec(feats: np.ndarray) -> np.ndarray:
-    """The query embedding inside a featurised message (its first part, unscaled)."""
-    from bot.intent import FEATURE_SCALE
-
-    return feats[:384] / FEATURE_SCALE
 
 
 def threshold_table(p: np.ndarray, y: np.ndarray, answerable: np.ndarray, n_routed_mna: int) -> list[dict[str, float]]:

@@ -52,6 +52,11 @@ def featurise(text: str, query_vec: np.ndarray) -> np.ndarray:
     return FEATURE_SCALE * np.concatenate([np.asarray(query_vec, np.float32), hashed_ngrams(text)])
 
 
+def query_vec_of(x: np.ndarray) -> np.ndarray:
+    """The query embedding inside a featurised message (its first part, unscaled)."""
+    return x[: len(x) - HASH_DIMS] / FEATURE_SCALE
+
+
 @dataclass(frozen=True, slots=True)
 class LinearClassifier:
     """Softmax regression: ``classes`` labels, ``weights`` (features x classes), ``bias``."""

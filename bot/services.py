@@ -50,12 +50,12 @@ class ServiceVocabulary:
     def coverage(self, service_id: str, query: str) -> float:
         """Share of the query's content words found in the service's documents (Latin words may
         match by spelling key, so "tajdeed" finds the romanised "تجدید")."""
-        words = tokenise(query)
-        if not words:
+        content = tokenise(query)
+        if not content:
             return 0.0
         vocab = self._tokens.get(service_id, set())
-        found = sum(1 for w in words if w in vocab or (w.isascii() and roman_key(w) in vocab))
-        return found / len(words)
+        found = sum(1 for w in content if w in vocab or (w.isascii() and roman_key(w) in vocab))
+        return found / len(content)
 
 
 def choose_section(asked: str | None, hits: Sequence[Hit], service_id: str, question: str,

@@ -17,6 +17,7 @@ from bot.intent import (
     LinearClassifier,
     featurise,
     hashed_ngrams,
+    query_vec_of,
 )
 from bot.pipeline import Pipeline
 from bot.services import choose_section
@@ -156,3 +157,8 @@ def test_a_message_naming_a_service_is_never_handed_off_as_off_topic(tmp_path: P
     assert not pipeline.vocab.names_a_service("kal ka zorblax tournament kaun jeeta")
     reply = pipeline.answer("passport renewal kaise banta hai")
     assert reply.outcome is Outcome.ANSWERED and reply.service_id == "dgip-passport-renewal"
+
+
+def test_the_query_vector_comes_back_out_of_the_features() -> None:
+    vec = np.linspace(-1, 1, 24).astype(np.float32)
+    assert np.allclose(query_vec_of(featurise("passport fee", vec)), vec)
