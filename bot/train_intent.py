@@ -15,7 +15,6 @@ bot/intent_weights.npz.
 from __future__ import annotations
 
 import argparse
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,40 +40,36 @@ class Example:
     services: tuple[str, ...] = ()  # the services that answer it (answerable questions)
 
 
-def read_jsonl(path: Path) -> list[dict[str, object]]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError as err:
-            raise ValueError(f"{path}:{n}: not JSON ({err.msg}); fix or remove the line") from err
-    return rows
-
-
-def _strings(value: object) -> tuple[str, ...]:
-    return tuple(str(v) for v in value) if isinstance(value, list) else ()
-
-
 def citizen_examples(path: Path, split: str) -> list[Example]:
-    out = []
-    for row in read_jsonl(path):
-        if row.get("split") != split:
-            continue
-        reason = row.get("expected_handoff")
-        out.append(Example(str(row["text"]), str(reason) if reason else "answerable",
-                           None if reason else (str(row["expected_section"]) if row.get("expected_section") else None),
-                           f"{path.name}:{split}", _strings(row.get("expected_services"))))
-    return out
+    """The items of one split of a citizen question file (validated by its loader)."""
+    from eval.datasets.citizen import load_citizen
+
+    return [
+        Example(item.text, item.expected_handoff or "answerable",
+                None if item.expected_handoff else item.expected_section, f"{path.name}:{split}",
+                item.expected_services)
+        for item in load_citizen(path, split)
+    ]
+
+
+def _rows(path: Path, fields: tuple[str, ...]) -> list[tuple[int, dict[str, object]]]:
+    """(line, row) of a training file; a missing or empty field is an error naming file and line."""
+    from eval.datasets import field_error, iter_jsonl
+
+    rows = list(iter_jsonl(path))
+    for line, row in rows:
+        for field in fields:
+            if not isinstance(row.get(field), str) or not str(row[field]).strip():
+                raise field_error(path, line, field, f"must be a non-empty string, got {row.get(field)!r}")
+    return rows
 
 
 def training_examples() -> list[Example]:
     out = citizen_examples(CITIZEN, "tune")
-    for row in read_jsonl(TRAIN_QUESTIONS):
+    for _, row in _rows(TRAIN_QUESTIONS, ("text", "service_id", "section")):
         out.append(Example(str(row["text"]), "answerable", str(row["section"]), TRAIN_QUESTIONS.name,
                            (str(row["service_id"]),)))
-    for row in read_jsonl(TRAIN_MNA):
+    for _, row in _rows(TRAIN_MNA, ("text", "label")):
         out.append(Example(str(row["text"]), str(row["label"]), None, TRAIN_MNA.name))
     bad = sorted({e.scope for e in out} - set(SCOPE_CLASSES)) + sorted(
         {e.section for e in out if e.section} - set(SECTION_CLASSES))

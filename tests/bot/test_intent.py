@@ -162,3 +162,13 @@ def test_a_message_naming_a_service_is_never_handed_off_as_off_topic(tmp_path: P
 def test_the_query_vector_comes_back_out_of_the_features() -> None:
     vec = np.linspace(-1, 1, 24).astype(np.float32)
     assert np.allclose(query_vec_of(featurise("passport fee", vec)), vec)
+
+
+def test_a_bad_training_line_names_file_line_and_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.errors import DatasetError
+
+    bad = tmp_path / "mna.jsonl"
+    bad.write_text('{"text": "biryani recipe", "label": "out_of_scope"}\n{"text": "cricket score"}\n', encoding="utf-8")
+    monkeypatch.setattr("bot.train_intent.TRAIN_MNA", bad)
+    with pytest.raises(DatasetError, match=r"mna.jsonl:2: field 'label'"):
+        training_examples()
