@@ -84,9 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     cfg = load_config(args.config)
     report: dict[str, object] = {}
     work = Path(args.work)
-    if args.fresh:
-        shutil.rmtree(work, ignore_errors=True)
     corpus, index, cache, first_run = work / "corpus", work / "index", work / "cache", work / "first_build.json"
+    kept = json.loads(first_run.read_text()) if first_run.exists() else None
+    if args.fresh or (kept is not None and kept.get("target", kept["files"]) != args.passages):
+        shutil.rmtree(work, ignore_errors=True)  # asked to, or the kept build is of another size
     embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache))
     if not first_run.exists():
         shutil.rmtree(work, ignore_errors=True)
@@ -96,7 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         build_index(corpus, index, cache, embedder, _settings(cfg))
         first = time.perf_counter() - t0
         first_run.write_text(
-            json.dumps({"files": n_files, "first_build_s": round(first, 1), "date": time.strftime("%Y-%m-%d %H:%M")})
+            json.dumps(
+                {
+                    "files": n_files,
+                    "target": args.passages,
+                    "first_build_s": round(first, 1),
+                    "date": time.strftime("%Y-%m-%d %H:%M"),
+                }
+            )
         )
     built = json.loads(first_run.read_text())
     data = load_data(index)
