@@ -21,6 +21,7 @@ import argparse
 import json
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,16 @@ def write_bench_corpus(folder: Path, target: int) -> int:
     for i, text in enumerate(texts):
         (folder / f"p{i:05d}.txt").write_text(text, encoding="utf-8")
     return len(texts)
+
+
+def timings_ms(call: Callable[[str], object], texts: list[str]) -> list[float]:
+    """Wall time of ``call(text)`` for each text, in milliseconds."""
+    ms = []
+    for text in texts:
+        t0 = time.perf_counter()
+        call(text)
+        ms.append((time.perf_counter() - t0) * 1000)
+    return ms
 
 
 def citizen_rows() -> list[dict[str, str]]:
@@ -130,12 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     queries = questions + roman
     for q in queries[:20]:
         retriever.search(q)  # warm-up
-    ms = []
-    for q in queries:
-        t0 = time.perf_counter()
-        retriever.search(q)
-        ms.append((time.perf_counter() - t0) * 1000)
-    report["retrieval_latency_ms_10k"] = percentiles(ms)
+    report["retrieval_latency_ms_10k"] = percentiles(timings_ms(retriever.search, queries))
     # the same queries split in two: the e5 query embedding alone, and the search given the vector
     embed_ms, search_ms = [], []
     for q in queries:
@@ -147,22 +153,12 @@ def main(argv: list[str] | None = None) -> int:
         search_ms.append((time.perf_counter() - t1) * 1000)
     report["query_embedding_ms"] = percentiles(embed_ms)
     report["search_given_vector_ms_10k"] = percentiles(search_ms)
-    rows = citizen_rows()
-    ms = []
-    for row in rows:
-        t0 = time.perf_counter()
-        retriever.search(row["text"])
-        ms.append((time.perf_counter() - t0) * 1000)
-    report["retrieval_latency_ms_10k_citizen_questions"] = percentiles(ms)
+    texts = [row["text"] for row in citizen_rows()]
+    report["retrieval_latency_ms_10k_citizen_questions"] = percentiles(timings_ms(retriever.search, texts))
     pipeline = build_pipeline(cfg)
-    for row in rows[:20]:
-        pipeline.answer(row["text"])
-    ms = []
-    for row in rows:
-        t0 = time.perf_counter()
-        pipeline.answer(row["text"])
-        ms.append((time.perf_counter() - t0) * 1000)
-    report["pipeline_latency_ms"] = percentiles(ms)
+    for text in texts[:20]:
+        pipeline.answer(text)  # warm-up
+    report["pipeline_latency_ms"] = percentiles(timings_ms(pipeline.answer, texts))
     report["_meta"] = {
         "embedder": pipeline.embedder.id,
         "index": pipeline.data.manifest.get("version"),
