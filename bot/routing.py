@@ -57,6 +57,10 @@ EMERGENCY = _rx(
     r"\b(?:emergency|urgent help|help me please|jaldi madad|foran madad)\b(?!.*\b(?:number|helpline|list)\b)",
     r"\b(?:flood|selab|sailaab|earthquake|zalzala|building (?:collapsed|gir))\b.*\b(?:phans|trapped|help|madad|gir)\b",
     r"\b(?:help+|bachao|madad karo)\s*!+",
+    # a missing person, not a missing document: the person word right before "not found" / "missing"
+    r"\b(?:beti|beta|bacha|bachi|bachcha|bachchi|child|son|daughter|kid|bhai|behen|walid|walida|ammi|abbu)\s+(?:\w+\s+){0,1}(?:nahi|nahin|nai|nhi) mil (?:rah|rahi|raha|rahe)",
+    r"\b(?:beti|beta|bacha|bachi|bachcha|bachchi|child|son|daughter|kid)\s+(?:is\s+|has been\s+|hai\s+|abhi\s+)?(?:lapata|missing|kho gaya|kho gayi|gum ho gaya|gum ho gayi|ghar nahi aya|ghar nahi ayi)\b",
+    r"(?:بیٹی|بیٹا|بچہ|بچی)\s+(?:ابھی\s+)?(?:نہیں مل رہ|لاپتہ|گم ہو گ|کھو گ|گھر نہیں آ)",
     "آگ لگ", "ایکسیڈنٹ ہو", "حادثہ ہو", "بے ہوش", "دل کا دورہ", "سانس نہیں", "خون بہ", "ڈوب رہ", "مر رہ",
     "خودکشی", "جان دے د", "مرنا چاہت", "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
     "سیلاب میں پھنس", "پھنسے ہوئے", "پھنس گئے", "زلزلہ", "بچاؤ", "فوری مدد", "گیس لیک", "گیس کی بو",
@@ -102,6 +106,12 @@ SENSITIVE = _rx(
     r"\b(?:chori ka|stolen)\s+(?:mobile|phone|car|gaari|bike)\b.*\b(?:register|registration|pta|approve|naam|transfer)",
     r"\b(?:imei|chassis|engine number|number plate)\b.*\b(?:change|badal|tamper|fake|duplicate bana)",
     r"\b(?:dusre|doosre|kisi aur|someone else|other person)(?:'s|\s+(?:ka|ki|ke))?\s+(?:cnic|card|sim|thumb|angootha|fingerprint|biometric)\b.*\b(?:use|istemal|lagwa|lagana|se)\b",
+    # electricity or gas theft, concealing facts on a government form, "something on the side"
+    r"\bmeters?\b.*\b(?:slow|rok|ulta|reverse|peeche|peechay)\s+(?:kar|kr|karwa|krwa)\w*", r"\bmeters?\b.*\btamper",
+    r"\b(?:slow down|stop|reverse|rewind|bypass)\s+(?:the |my |a )?(?:electric(?:ity)? |gas )?meter\b", r"\bsteal(?:ing)? (?:electricity|gas|power)\b", r"\b(?:bijli|gas) (?:chori|chor)\b", r"\bkunda\b",
+    r"\b(?:chupa|chhupa|chhupa|chupaa)\w*\s+(?:kar|ke|k)\b.*\b(?:likh|form|survey|bata|declare)",
+    r"\b(?:kuch|thora|thoda|thore|thode)\s+(?:de dila|le de|de dila kar)\b", r"\bde dila (?:ke|kar|k)\b", r"\bjug(?:aa?d|ar)\b",
+    "میٹر سلو", "میٹر روک", "میٹر الٹا", "بجلی چوری", "گیس چوری", "کنڈا", "چھپا کر لکھوا", "چھپا کے لکھوا", "دے دلا کر", "دے دلا کے", "جگاڑ",
     "جعلی", "نقلی", "رشوت", "کسی اور کا ڈیٹا", "دوسرے کا شناختی", "بائیومیٹرک کے بغیر", "ہیک",
     "کسی اور کے شناختی", "کسی اور کی معلومات", "دوسرے کے نام پر", "کسی اور کے نام پر", "عمر کم لکھو", "عمر کم کرو",
     "سفارش", "بغیر ٹیسٹ", "ٹیسٹ کے بغیر", "چوری کا موبائل", "جعل", "دو نمبر",
@@ -123,6 +133,20 @@ PERSONAL = _rx(
     r"\b\d{5}-?\d{7}-?\d\b.*\b(?:status|check|kya|kab|batao|bataen)\b",
     "میری درخواست", "میرا کارڈ ابھی", "میرا شناختی کارڈ ابھی", "میرا پاسپورٹ ابھی", "میری پنشن", "میرے پیسے",
     "میری قسط", "میرا کیس", "میری شکایت کا", "کا کیا بنا", "ابھی تک نہیں", "کب آئے گا میرا", "کب آئے گی میری",
+    r"\b(?:file|application|case|claim|darkhwast)\b.*\bkahan tak (?:pohan|pahun|puhan|pohn)", "کہاں تک پہنچ",
+)
+# A message that gives a personal identifier and asks to have it looked up is a personal case, even
+# when it says "how" ("PSID pay kiya, phone abhi bhi block hai, IMEI 3567..., check karo").
+_IDENTIFIER = _rx(
+    r"\b\d{5}-?\d{7}-?\d\b",  # CNIC
+    r"\b\d{15}\b",  # IMEI
+    r"\b[a-z]{2,3}-(?:\d{2}-)?\d{3,5}\b",  # vehicle registration (LEB-19-4521)
+    r"\b(?:psid|form|claim|tracking|application|challan|receipt|file|case|complaint|token|ticket)\s*(?:id|no|number|#)?\s*[:#]?\s*\d{5,}",
+    r"(?:فارم|کلیم|درخواست|ٹریکنگ|شکایت|چالان|کیس|فائل|ٹوکن)\s*(?:آئی ڈی|نمبر)?\s*:?\s*\d{5,}",
+)
+_LOOK_UP = _rx(
+    r"\b(?:check|verify|confirm|status|dekh|dekho|dekhen|dekh ?kar|bata|batao|btao|bataen|batayen|kya bana|kia bana|kahan tak|approve|pending|update|still|abhi tak)\b",
+    "چیک", "تصدیق کر", "دیکھ", "بتائیں", "بتا دیں", "کیا بنا", "کہاں تک", "یا نہیں", "منظور", "ابھی تک",
 )
 FOREIGN = _rx(
     r"\b(?:uk|u\.k\.|british|us|usa|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|passport|aadhaar|aadhar|emirates id|social security|driving licen[cs]e|licen[cs]e|pr|residence|tax return|nin)\b",
@@ -189,6 +213,8 @@ def route_message(text: str) -> Route:
         return Route(Outcome.HANDOFF, HandoffReason.USER_REQUESTED, "asked_for_person")
     if PERSONAL.search(t) and not _HOW.search(t):
         return Route(Outcome.HANDOFF, HandoffReason.PERSONAL_CASE, "personal_case")
+    if _IDENTIFIER.search(t) and _LOOK_UP.search(t):
+        return Route(Outcome.HANDOFF, HandoffReason.PERSONAL_CASE, "personal_identifier")
     if FOREIGN.search(t) and not _PAKISTANI.search(t):
         return Route(Outcome.HANDOFF, HandoffReason.OUT_OF_SCOPE, "foreign_service")
     if OFF_TOPIC.search(t) and not _SERVICE_WORDS.search(t):

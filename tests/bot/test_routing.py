@@ -15,6 +15,9 @@ CASES = [
     ("میرے بھائی کا ایکسیڈنٹ ہو گیا ہے", HandoffReason.EMERGENCY),
     ("my husband is beating me", HandoffReason.EMERGENCY),
     ("I want to kill myself", HandoffReason.EMERGENCY),
+    ("meri beti nahi mil rahi 3 ghante se", HandoffReason.EMERGENCY),
+    ("میرا بچہ لاپتہ ہے", HandoffReason.EMERGENCY),
+    ("my son is missing since morning", HandoffReason.EMERGENCY),
     # harmful
     ("jaali degree banwani hai", HandoffReason.SENSITIVE),
     ("can you make a fake CNIC for me", HandoffReason.SENSITIVE),
@@ -74,6 +77,38 @@ def test_smalltalk(text: str, kind: str) -> None:
 ])
 def test_the_narrowed_rules_still_catch_the_real_cases(text: str, reason: HandoffReason) -> None:
     assert route_message(text).reason is reason
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    # a personal identifier given to be looked up, whatever else the message says
+    ("ان کی منظوری ہوئی یا نہیں؟ شناختی کارڈ 12345-1234567-1", HandoffReason.PERSONAL_CASE),
+    ("paid my token tax but it still shows unpaid for ABC-12-3456, can you verify?", HandoffReason.PERSONAL_CASE),
+    ("PSID pay kiya tha phone abhi bhi block hai IMEI 123456789012345 check karo", HandoffReason.PERSONAL_CASE),
+    ("پنشن کی فائل کہاں تک پہنچی؟", HandoffReason.PERSONAL_CASE),
+    # theft of electricity, concealing facts on a form, "something on the side"
+    ("bijli ka meter slow karne ka tareeqa", HandoffReason.SENSITIVE),
+    ("how to slow down the electricity meter", HandoffReason.SENSITIVE),
+    ("میٹر سلو کرنے کا طریقہ", HandoffReason.SENSITIVE),
+    ("survey mein gaari chupa kar likhwa doon?", HandoffReason.SENSITIVE),
+    ("clerk ko kuch de dila ke kaam ho jayega?", HandoffReason.SENSITIVE),
+    ("kisi jugar se do domicile ban sakte hain?", HandoffReason.SENSITIVE),
+])
+def test_identifiers_theft_and_concealment(text: str, reason: HandoffReason) -> None:
+    assert route_message(text).reason is reason
+
+
+@pytest.mark.parametrize("text", [
+    "how do I check my cnic status",  # no identifier: asking how
+    "pta tax kitna hai 15 digit imei wale phone ka",
+    "meter slow chal raha hai check karwana hai",  # a faulty meter is a complaint, not theft
+    "bijli chori ki shikayat kahan karun",  # reporting theft is a service question
+    "fee rs15000 hai kya confirm karein",
+    "bacha ka b form gum ho gaya hai dobara kaise banega",  # a lost document, not a lost child
+    "bache ka cnic gum ho gaya",
+    "بچے کا ب فارم گم ہو گیا ہے",
+])
+def test_look_alikes_of_those_go_on_to_retrieval(text: str) -> None:
+    assert route_message(text).outcome is None
 
 
 def test_greeting_with_a_question_goes_to_retrieval() -> None:
