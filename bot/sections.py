@@ -35,8 +35,8 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("processing_time", (
         r"\bhow long\b", r"\bhow many days\b", r"\bdays?\b", r"\bweeks?\b", r"\bprocessing time\b",
         r"\bkitn[eiy] din\b", r"\bkitna (?:time|waqt)\b", r"\bkab tak\b", r"\bwaqt\b", r"\bdin lag",
-        r"\bkab mil", r"\bwhen will i get\b", r"\bdeliver",
-        "کتنے دن", "کتنا وقت", "کب تک", "دن لگ", "کب ملے", "وقت لگ",
+        r"\bkab mil", r"\bwhen will i get\b", r"\bdeliver", r"\bkitni (?:der|dair)\b", r"\bkitn[ae] (?:arsa|arse)\b",
+        "کتنے دن", "کتنا وقت", "کب تک", "دن لگ", "کب ملے", "وقت لگ", "کتنی دیر", "کتنا عرصہ", "کتنے عرصے",
     )),
     ("documents", (
         r"\bdocuments?\b", r"\bdocs\b", r"\bpapers? (?:required|needed|chahi)", r"\bwhat do i need\b",
@@ -51,16 +51,22 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bdo i (?:need|have) to\b", r"\bis it (?:necessary|required|mandatory)\b",
         "اہل", "اہلیت", "مستحق", "شرائط", "کون درخواست", "کن بچوں", "کس کو ملتا", "عمر کی حد", "ضروری ہے",
     )),
+    # the place asked for outranks the verb: "درخواست کہاں جمع کروائیں" asks where, not how
+    ("where_to_apply", (
+        r"\bwhere\b", r"\bkahan\b", r"\bkahaan\b", r"\bkaha\b(?= se| par| pe| jaun| jayen| jana)", r"\bkidhar\b",
+        r"\bwhich (?:office|hospital|bank|branch|cent(?:er|re))", r"\b(?:kis|kon|kaun)(?: se| si| sa)? (?:hospital|daftar|bank)",
+        "کہاں", "کتھوں", "کتھے", "ڪٿي", "چېرته", "کوم ځای", "کوم روغتون", "کس ہسپتال", "کون سے ہسپتال", "کس دفتر",
+    )),
     ("procedure", (
         r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bsteps?\b", r"\bkaise\b", r"\bkese\b",
         r"\bkais[ae]y\b", r"\bkes[ae]y\b", r"\btar[ie]+q[ae]\b", r"\btareeqa\b", r"\bbanwa", r"\bbnwa", r"\bkarwa",
-        r"\bkrwa", r"\bkarvaun\b", r"\bkya kar[uo]o?n\b", r"\bwhat (?:can|should) i do\b",
+        r"\bkrwa", r"\blagwa", r"\bkarvaun\b", r"\bkya kar[uo]o?n\b", r"\bwhat (?:can|should) i do\b",
         "کیسے", "طریقہ", "بنوا", "کروا", "کیا کروں", "کیویں", "ڪيئن", "څنګه",
     )),
     ("where_to_apply", (
-        r"\bwhere\b", r"\boffice\b", r"\bcent(?:er|re)\b", r"\bkahan\b", r"\bkahaan\b", r"\bkidhar\b",
-        r"\bmarkaz\b", r"\bbranch\b", r"\bportal\b", r"\bwebsite\b", r"\bonline\b", r"\bapp\b",
-        "کہاں", "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن", "کتھوں", "کتھے", "ڪٿي", "چېرته", "کوم ځای",
+        r"\boffice\b", r"\bcent(?:er|re)\b", r"\bmarkaz\b", r"\bbranch\b", r"\bportal\b", r"\bwebsite\b",
+        r"\bonline\b", r"\bapp\b",
+        "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن",
     )),
     ("contact", (
         r"\bhelpline\b", r"\bcontact\b", r"\bphone number\b", r"\bcall\b", r"\bemail\b", r"\brabta\b",

@@ -17,6 +17,15 @@ from bot.sections import detect_section, display_name
     ("who is eligible for kafaalat", "eligibility"),
     ("bijli ka naya meter kaise lagwaein", "procedure"),
     ("passport renewal", None),
+    # the place asked for outranks the verb ("جمع کروائیں" alone would be procedure)
+    ("پنشن کی درخواست کہاں جمع کروائیں", "where_to_apply"),
+    ("ye form kahan se banwaun", "where_to_apply"),
+    ("which hospital accepts the sehat card", "where_to_apply"),
+    ("kis hospital me ilaj hoga", "where_to_apply"),
+    ("usne kaha tha fee di hai", "fees"),  # "kaha" = said, not "where"
+    ("فرد کتنی دیر میں ملتی ہے", "processing_time"),
+    ("nicop kitni der me banta hai", "processing_time"),
+    ("bijli ka naya meter lagwana hai", "procedure"),
 ])
 def test_detect_section(text: str, section: str | None) -> None:
     assert detect_section(text) == section
