@@ -1,8 +1,9 @@
 """Fit the confidence model: `rahnuma calibrate` (or `make calibrate`), after `rahnuma train-intent`.
 
 The training messages of ``bot/train_intent.py`` (the citizen `tune` split and bot/data/) that reach
-retrieval each become one example: retrieval features plus the message classifier's out-of-fold
-log-odds, labelled 1 when the message is answerable and the top service is one of the expected
+retrieval each become one example: retrieval features (services ranked with the service
+classifier's out-of-fold probabilities, as the pipeline ranks them) plus the message classifier's
+out-of-fold log-odds, labelled 1 when the message is answerable and the top service is one of the expected
 ones, 0 otherwise. A logistic regression (L2, standardised features) is fitted with plain gradient
 descent and written to bot/confidence_weights.json. The `test` split is never read here.
 """
@@ -22,25 +23,27 @@ from bot.intent import query_vec_of
 from bot.routing import route_message
 from bot.sections import detect_section
 from bot.session import SessionState
-from bot.train_intent import Example, features_for, out_of_fold_scope, training_examples
+from bot.train_intent import Example, features_for, out_of_fold_scope, out_of_fold_service, training_examples
 from models.langid import detect_language
 
 
 def examples(pipeline, rows: list[Example], x: np.ndarray,  # type: ignore[no-untyped-def]
-             scope: list[dict[str, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+             scope: list[dict[str, float]],
+             service: list[dict[str, float]] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Features, labels (top service right) and whether each message is answerable at all, for the
     messages that reach the confidence model; plus how many must-not-answer messages the rules or
     the sure classifier hand off before it."""
     xs, ys, answerable, caught = [], [], [], 0
     threshold = pipeline.config.answer.scope_threshold
-    for row, feats, probs in zip(rows, x, scope, strict=True):
+    for i, (row, feats, probs) in enumerate(zip(rows, x, scope, strict=True)):
         sure = max(v for k, v in probs.items() if k != "answerable") >= threshold
         if route_message(row.text).outcome is not None or sure:
             caught += row.scope != "answerable"
             continue  # decided before the confidence model
         guess = detect_language(row.text)
         asked = detect_section(row.text)
-        a = pipeline._assess(row.text, SessionState(), asked, guess, query_vec_of(feats), probs)
+        a = pipeline._assess(row.text, SessionState(), asked, guess, query_vec_of(feats), probs,
+                             service_probs=service[i] if service else None)
         if a.service is None:
             caught += row.scope != "answerable"
             continue
@@ -97,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = training_examples()
     feats = features_for(pipeline.embedder, [r.text for r in rows])
     scope = out_of_fold_scope(feats, rows)
-    x, y, answerable, routed_mna = examples(pipeline, rows, feats, scope)
+    service = out_of_fold_service(feats, rows) if pipeline.intents and pipeline.intents.service else None
+    x, y, answerable, routed_mna = examples(pipeline, rows, feats, scope, service)
     w, b = fit_logistic(x, y)
     p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
     acc = float(((p >= 0.5) == (y == 1)).mean())

@@ -61,6 +61,7 @@ class AnswerConfig(_Frozen):
     scope_overrule: float = Field(0.8, ge=0, le=1)
     section_retrieval_weight: float = Field(0.5, ge=0, le=10)
     section_cue_weight: float = Field(2.0, ge=0, le=10)
+    service_prior_weight: float = Field(0.5, ge=0, le=10)
     max_items: int = Field(6, gt=0)
     max_chars: int = Field(900, gt=100)
 

@@ -1,11 +1,12 @@
 """Learned message classifiers: what a message is (a service question, or one the bot must not
-answer, and why) and which section a service question asks about.
+answer, and why), which section a service question asks about, and which service it names.
 
-Both are multinomial logistic regressions over the same features: the message's e5 query embedding
+All three are multinomial logistic regressions over the same features: the message's e5 query embedding
 (the one retrieval computes anyway) and hashed word and character n-grams of its normalised text
 (which carry Roman-Urdu spellings the embedder reads poorly). They back up the readable rules in
 ``bot/routing.py`` and ``bot/sections.py``: the rules decide first, and the audit log records which
-of the two decided. ``rahnuma train-intent`` fits them (``bot/train_intent.py``); the weights ship
+of the two decided; the service classifier only re-weighs the services retrieval found
+(``bot/services.py``). ``rahnuma train-intent`` fits them (``bot/train_intent.py``); the weights ship
 in ``bot/intent_weights.npz`` with the list of training files and the date.
 """
 
@@ -16,6 +17,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -100,6 +102,7 @@ class IntentModels:
     scope: LinearClassifier
     section: LinearClassifier
     meta: dict[str, object]
+    service: LinearClassifier | None = None  # classes: the service ids it was trained on
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_PATH) -> IntentModels:
@@ -112,13 +115,19 @@ class IntentModels:
                                  f"{HASH_DIMS}: re-run `rahnuma train-intent`")
             scope = LinearClassifier(tuple(meta["scope_classes"]), z["scope_w"], z["scope_b"])
             section = LinearClassifier(tuple(meta["section_classes"]), z["section_w"], z["section_b"])
+            service = (LinearClassifier(tuple(meta["service_classes"]), z["service_w"].astype(np.float32),
+                                        z["service_b"])
+                       if "service_w" in z.files else None)
         if scope.classes != SCOPE_CLASSES or section.classes != SECTION_CLASSES:
             raise ValueError(f"{path}: classes do not match the code's; re-run `rahnuma train-intent`")
-        return cls(scope, section, meta)
+        return cls(scope, section, meta, service)
 
     def save(self, path: Path = WEIGHTS_PATH) -> None:
         meta = dict(self.meta, hash_dims=HASH_DIMS, scope_classes=list(self.scope.classes),
                     section_classes=list(self.section.classes))
-        np.savez_compressed(path, meta=np.asarray(json.dumps(meta, ensure_ascii=False)),
-                            scope_w=self.scope.weights, scope_b=self.scope.bias,
-                            section_w=self.section.weights, section_b=self.section.bias)
+        arrays: dict[str, Any] = dict(scope_w=self.scope.weights, scope_b=self.scope.bias,
+                      section_w=self.section.weights, section_b=self.section.bias)
+        if self.service is not None:
+            meta["service_classes"] = list(self.service.classes)
+            arrays.update(service_w=self.service.weights.astype(np.float16), service_b=self.service.bias)
+        np.savez_compressed(path, meta=np.asarray(json.dumps(meta, ensure_ascii=False)), **arrays)

@@ -156,7 +156,10 @@ class Pipeline:
         pending = state.pending_section if state.options else None
         asked = detect_section(text) or pending
         probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
-        assessment = self._assess(text, state, asked, guess, query_vec, scope, probs)
+        # which service the message names, by the classifier (not for a follow-up, whose words alone
+        # name none: `scope` is empty then)
+        services = self.intents.service.probabilities(x) if scope and self.intents and self.intents.service else None
+        assessment = self._assess(text, state, asked, guess, query_vec, scope, probs, services)
         if route.outcome is not None and assessment.confidence >= self.config.answer.scope_overrule:
             route = CONTINUE
         return route, assessment
@@ -172,24 +175,26 @@ class Pipeline:
         return Route(Outcome.HANDOFF, HandoffReason(reason), rule=f"classifier:{reason}:{scope[reason]:.2f}")
 
     def _search(self, query: str, asked: str | None, latin: bool, query_vec: np.ndarray | None = None,
-                scope: float = IN_CONTEXT, section_probs: dict[str, float] | None = None) -> Assessment:
+                scope: float = IN_CONTEXT, section_probs: dict[str, float] | None = None,
+                service_probs: dict[str, float] | None = None) -> Assessment:
         assert self.retriever is not None
-        hits = self.retriever.search(query, query_vec)
-        services = rank_services(hits)
         cfg = self.config.answer
+        hits = self.retriever.search(query, query_vec)
+        services = rank_services(hits, service_probs, cfg.service_prior_weight)
         return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin, scope,
                                  section_probs, (cfg.section_retrieval_weight, cfg.section_cue_weight))
 
     def _assess(self, text: str, state: SessionState, asked: str | None, guess: LanguageGuess,
                 query_vec: np.ndarray | None = None, scope: dict[str, float] | None = None,
-                section_probs: dict[str, float] | None = None) -> Assessment:
+                section_probs: dict[str, float] | None = None,
+                service_probs: dict[str, float] | None = None) -> Assessment:
         """Retrieve for the message; a short follow-up is retried in the context of the last service."""
         latin = guess.script == "Latn"
         chosen = self._pick_option(text, state.options)
         if chosen:
             return self._search(f"{self._title(chosen)} {text}", asked, latin, section_probs=section_probs)
         logit = scope_logit(scope["answerable"]) if scope else IN_CONTEXT
-        assessment = self._search(text, asked, latin, query_vec, logit, section_probs)
+        assessment = self._search(text, asked, latin, query_vec, logit, section_probs, service_probs)
         follow_up = state.service_id and _is_follow_up(text)
         if not follow_up or assessment.service is None or assessment.service.service_id == state.service_id:
             return assessment

@@ -53,6 +53,7 @@ EMERGENCY = _rx(
     r"\b(?:trapped|phans[ae] hue|phans gaye|phans gae|pani ghar mein|pani ghar me)\b",
     r"\b(?:ambulance (?:chahiye|bhejo|bhejen|send)|send (?:an )?ambulance|need (?:an )?ambulance|call (?:the )?police now)\b",
     r"\b(?:robbery|being robbed|daketi|dakaiti|chor ghar|thief in|gun ?point|fire(?:d)? at|goli (?:chal|lag|maar))\b",
+    r"\b(?:dakait|dakoo|daku|chor|robbers?|burglars?|intruders?|thieves)\b.*\b(?:ghus|ghuse|broke in|breaking in|break in|entered)",
     r"\b(?:injured|zakhmi|unconscious|seizure|daura par|poison|zeher kha|zehar kha|snake bite|saanp ne)\b",
     r"\b(?:emergency|urgent help|help me please|jaldi madad|foran madad)\b(?!.*\b(?:number|helpline|list)\b)",
     r"\b(?:flood|selab|sailaab|earthquake|zalzala|building (?:collapsed|gir))\b.*\b(?:phans|trapped|help|madad|gir)\b",
@@ -63,7 +64,7 @@ EMERGENCY = _rx(
     r"(?:بیٹی|بیٹا|بچہ|بچی)\s+(?:ابھی\s+)?(?:نہیں مل رہ|لاپتہ|گم ہو گ|کھو گ|گھر نہیں آ)",
     "آگ لگ", "ایکسیڈنٹ ہو", "حادثہ ہو", "بے ہوش", "دل کا دورہ", "سانس نہیں", "خون بہ", "ڈوب رہ", "مر رہ",
     "خودکشی", "جان دے د", "مرنا چاہت", "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
-    "سیلاب میں پھنس", "پھنسے ہوئے", "پھنس گئے", "زلزلہ", "بچاؤ", "فوری مدد", "گیس لیک", "گیس کی بو",
+    "سیلاب میں پھنس", "پھنسے ہوئے", "میں پھنس گئے", "میں پھنس گیا", "میں پھنس گئی", "زلزلہ", "بچاؤ", "فوری مدد", "گیس لیک", "گیس کی بو",
     "کرنٹ لگ", "اگ لگ", "باهه لڳ", "وینه ځي", "ټکر شو", "زخمي", "زخمی", "ایمبولینس بھیج", "ایمبولینس چاہیے",
     "ڈکیتی", "چور گھر", "گولی چل", "گولی لگ", "زہر کھا", "سانپ نے کاٹ", "دورہ پڑ", "جلدی مدد",
 )
@@ -83,7 +84,7 @@ HUMAN = _rx(
 _HYPOTHETICAL = _rx(
     r"\b(?:agar|if|in case of|what (?:number|should i call)|which number|kis number|kon ?sa number|konsa number)\b",
     r"\b(?:ho ja[ae]?y?e|hojaye|ho jae)\s+(?:to|tou|toh)\b", r"\bhelp ?line\b",
-    "اگر", "جائے تو", "کون سا نمبر", "کونسا نمبر", "کس نمبر", "ہیلپ لائن",
+    "اگر", "جائے تو", "جاوے تے", "جاوے تاں", "کون سا نمبر", "کونسا نمبر", "کس نمبر", "ہیلپ لائن",
 )
 _NOW = _rx(
     r"\b(?:abhi|right now|now|jaldi|please help|help me|bachao|foran)\b", "ابھی", "جلدی", "بچاؤ", "فوری", "مدد کریں",
@@ -112,6 +113,10 @@ SENSITIVE = _rx(
     r"\b(?:chupa|chhupa|chhupa|chupaa)\w*\s+(?:kar|ke|k)\b.*\b(?:likh|form|survey|bata|declare)",
     r"\b(?:kuch|thora|thoda|thore|thode)\s+(?:de dila|le de|de dila kar)\b", r"\bde dila (?:ke|kar|k)\b", r"\bjug(?:aa?d|ar)\b",
     "میٹر سلو", "میٹر روک", "میٹر الٹا", "بجلی چوری", "گیس چوری", "کنڈا", "چھپا کر لکھوا", "چھپا کے لکھوا", "دے دلا کر", "دے دلا کے", "جگاڑ",
+    # two identities: a second CNIC, passport or domicile under other details
+    r"\b(?:two|2|do|double|dusra|doosra|second)\s+(?:cnics?|nics?|id cards?|shanakhti cards?|passports?|domiciles?)\b.*\b(?:different|alag|dusri|doosri|another|other)\s+(?:dates?|dob|names?|naam|tareekh|age|umar|details|address|pata|father)",
+    r"\b(?:ex|sabiqa|padosi|neighbou?r|uske|uski|uska|his|her|their|kisi)\b.*\b(?:address|pata|location|ghar)\b.*\b(?:nikal|nikaal|dhoond|dhund|trace|find)",
+    "دو شناختی کارڈ", "دو ڈومیسائل", "کسی اور کا شناختی", "کسی اور کا پتہ", "کسی اور کا فون",
     "جعلی", "نقلی", "رشوت", "کسی اور کا ڈیٹا", "دوسرے کا شناختی", "بائیومیٹرک کے بغیر", "ہیک",
     "کسی اور کے شناختی", "کسی اور کی معلومات", "دوسرے کے نام پر", "کسی اور کے نام پر", "عمر کم لکھو", "عمر کم کرو",
     "سفارش", "بغیر ٹیسٹ", "ٹیسٹ کے بغیر", "چوری کا موبائل", "جعل", "دو نمبر",

@@ -12,14 +12,25 @@ from retrieval.tokenise import tokenise, words
 from retrieval.types import Hit
 
 
-def rank_services(hits: Sequence[Hit]) -> list[ServiceCandidate]:
-    """Services ordered by their best passage's fused score (hits arrive best first)."""
+def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
+                  weight: float = 0.0) -> list[ServiceCandidate]:
+    """Services ordered by their best passage's fused score (hits arrive best first), plus, given the
+    service classifier's probabilities ``prior``, ``weight`` times log P(service | message). A service
+    the classifier never saw (added to the corpus since) gets the uniform log-probability, neither
+    pushed nor held back."""
     best: dict[str, ServiceCandidate] = {}
     for hit in hits:
         sid = hit.passage.service_id
         if sid not in best:
             best[sid] = ServiceCandidate(sid, hit.score, hit.passage.section, hit.passage.doc_id)
-    return list(best.values())
+    if not prior or weight <= 0:
+        return list(best.values())
+    uniform = 1.0 / len(prior)
+    return sorted(
+        (ServiceCandidate(c.service_id, c.score + weight * math.log(prior.get(c.service_id, uniform) + 1e-4),
+                          c.best_section, c.best_doc_id) for c in best.values()),
+        key=lambda c: -c.score,
+    )
 
 
 class ServiceVocabulary:

@@ -5,6 +5,7 @@ Training data, never the citizen `test` split:
   and the section where one is labelled;
 - bot/data/train_questions*.jsonl: answerable questions labelled with service and section;
 - bot/data/scope_train_mna.jsonl: messages the bot must not answer, labelled with the reason;
+- the service classifier learns from the answerable ones of these that name their service;
 - for the section classifier only, also the section-labelled questions of the validation set
   eval/data/citizen_validation.jsonl (another author's labelling habits: with them the classifier
   gained four points on the tune split held out, docs/benchmarks.md). The scope classifier never
@@ -113,6 +114,33 @@ def scope_report(p_answerable: np.ndarray, truth: list[str]) -> list[str]:
     return lines
 
 
+def service_labels(examples: list[Example]) -> tuple[list[int], list[str], tuple[str, ...]]:
+    """The answerable examples that name their service: indices, labels (the first expected
+    service) and the sorted service classes."""
+    idx = [i for i, e in enumerate(examples) if e.scope == "answerable" and e.services]
+    labels = [examples[i].services[0] for i in idx]
+    return idx, labels, tuple(sorted(set(labels)))
+
+
+def fit_service(x: np.ndarray, labels: list[str], classes: tuple[str, ...]) -> LinearClassifier:
+    return LinearClassifier.fit(x, labels, classes)
+
+
+def out_of_fold_service(x: np.ndarray, examples: list[Example], folds: int = 5) -> list[dict[str, float]]:
+    """Each example's service probabilities from a model that did not see it (every message gets
+    them, as in the pipeline; the must-not-answer ones are never trained on), for the confidence
+    model's training."""
+    idx, labels, classes = service_labels(examples)
+    fold = np.random.default_rng(0).integers(0, folds, len(examples))
+    out: list[dict[str, float]] = [{} for _ in examples]
+    for f in range(folds):
+        train = [k for k, i in enumerate(idx) if fold[i] != f]
+        model = fit_service(x[[idx[k] for k in train]], [labels[k] for k in train], classes)
+        for i in np.flatnonzero(fold == f):
+            out[i] = model.probabilities(x[i])
+    return out
+
+
 def out_of_fold_scope(x: np.ndarray, examples: list[Example], folds: int = 5) -> list[dict[str, float]]:
     """Each example's scope probabilities from a model that did not see it (for stacking them into
     the confidence model without in-sample optimism)."""
@@ -150,6 +178,10 @@ def cross_validate(x: np.ndarray, examples: list[Example], xs: np.ndarray, secti
         for i in np.flatnonzero(~tr):
             probs = model.probabilities(xs[i])
             hit[i] = max(probs, key=probs.__getitem__) == sections[i]
+    service = out_of_fold_service(x, examples, folds)
+    idx, labels, _ = service_labels(examples)
+    top1 = [max(service[i], key=service[i].__getitem__) in examples[i].services for i in idx]
+    print(f"  service top-1 of the classifier alone: {np.mean(top1):.3f} on {len(top1)} answerable questions")
     print(f"  section accuracy of the classifier alone, {len(sections)} labelled questions:")
     for source in sorted(set(sources)):
         mask = np.asarray([s == source for s in sources])
@@ -175,9 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     xs, sections, sources = section_data(x, examples, xv, val)
     if not args.no_cv:
         cross_validate(x, examples, xs, sections, sources)
+    idx, labels, classes = service_labels(examples)
     models = IntentModels(
         scope=fit_scope(x, [e.scope for e in examples]),
         section=fit_section(xs, sections),
+        service=fit_service(x[idx], labels, classes),
         meta={"embedder": embedder.id, "date": time.strftime("%Y-%m-%d"),
               "trained_on": sorted({e.source for e in examples}),
               "section_also_trained_on": sorted(set(sources) - {e.source for e in examples}),
@@ -186,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     p_ans = np.asarray([models.scope.probabilities(v)["answerable"] for v in xv])
     print(f"scope classifier on the independent validation set ({len(val)} messages, {VALIDATION.name}):")
     print("\n".join(scope_report(p_ans, [e.scope for e in val])))
+    assert models.service is not None
+    hits = [max(p := models.service.probabilities(v), key=p.__getitem__) in e.services
+            for v, e in zip(xv, val, strict=True) if e.scope == "answerable" and e.services]
+    print(f"  service top-1 of the classifier alone: {np.mean(hits):.3f} on {len(hits)} answerable questions")
     models.save(Path(args.out))
     print(f"wrote {args.out}")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +21,8 @@ from bot.intent import (
     query_vec_of,
 )
 from bot.pipeline import Pipeline
-from bot.services import choose_section
-from bot.train_intent import TRAIN_MNA, TRAIN_QUESTIONS, training_examples
+from bot.services import choose_section, rank_services
+from bot.train_intent import TRAIN_MNA, TRAIN_QUESTIONS, Example, out_of_fold_service, training_examples
 from bot.types import HandoffReason, Outcome
 from retrieval.types import Hit, Passage, Signals
 from tests.helpers import HashEmbedder, build_fixture_index, make_config
@@ -59,7 +60,9 @@ def _tiny_models(dim: int, embedder_id: str, out_of_scope_text: str, embedder: H
     x = np.stack([featurise(t, v) for t, v in zip(texts, embedder.embed_queries(texts), strict=True)])
     scope = LinearClassifier.fit(x, labels, SCOPE_CLASSES, steps=300)
     section = LinearClassifier.fit(x[:3], ["fees", "documents", "procedure"], SECTION_CLASSES, steps=300)
-    return IntentModels(scope, section, {"embedder": embedder_id})
+    services = ("dgip-passport-renewal", "nadra-cnic-new", "nadra-cnic-renewal")
+    service = LinearClassifier.fit(x[:3], list(services), services, steps=300)
+    return IntentModels(scope, section, {"embedder": embedder_id}, service)
 
 
 def test_models_round_trip_and_refuse_a_mismatched_file(tmp_path: Path) -> None:
@@ -70,6 +73,10 @@ def test_models_round_trip_and_refuse_a_mismatched_file(tmp_path: Path) -> None:
     back = IntentModels.load(path)
     x = featurise("biryani recipe", emb.embed_queries(["biryani recipe"])[0])
     assert back.scope.probabilities(x) == pytest.approx(models.scope.probabilities(x), abs=1e-6)
+    assert back.service is not None and models.service is not None
+    assert back.service.classes == models.service.classes
+    # the service weights are stored as float16: probabilities agree to a few thousandths
+    assert back.service.probabilities(x) == pytest.approx(models.service.probabilities(x), abs=5e-3)
     assert back.meta["embedder"] == emb.id
     with pytest.raises(FileNotFoundError, match="rahnuma train-intent"):
         IntentModels.load(tmp_path / "missing.npz")
@@ -127,6 +134,49 @@ def _hit(section: str, score: float, service: str = "svc") -> Hit:
     passage = Passage(passage_id=0, doc_id=f"{service}.en", service_id=service, lang="en", section=section,
                       title="t", text="x")
     return Hit(passage=passage, score=score, signals=Signals(fused=score))
+
+
+def test_rank_services_adds_the_weighted_log_prior() -> None:
+    hits = [_hit("fees", 2.0, "a"), _hit("fees", 1.8, "b"), _hit("faq", 1.0, "a"), _hit("fees", 0.5, "new")]
+    assert [c.service_id for c in rank_services(hits)] == ["a", "b", "new"]
+    prior = {"a": 0.1, "b": 0.8, "c": 0.1}
+    ranked = rank_services(hits, prior, weight=0.5)
+    assert [c.service_id for c in ranked] == ["b", "a", "new"]
+    assert ranked[0].score == pytest.approx(1.8 + 0.5 * math.log(0.8 + 1e-4))
+    # a service the classifier never saw gets the uniform log-probability (here 1/3)
+    assert ranked[2].score == pytest.approx(0.5 + 0.5 * math.log(1 / 3 + 1e-4))
+    assert [c.service_id for c in rank_services(hits, prior, weight=0.0)] == ["a", "b", "new"]
+
+
+def test_the_service_classifier_reorders_what_retrieval_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    emb = HashEmbedder()
+    models = _tiny_models(emb.dim, emb.id, "biryani recipe", emb)
+    # a classifier sure that every message is about CNIC renewal (which retrieval finds too, lower)
+    assert models.service is not None
+    biased = LinearClassifier(models.service.classes, np.zeros_like(models.service.weights),
+                              np.asarray([-20.0, -20.0, 20.0], np.float32))
+    monkeypatch.setattr("bot.pipeline.IntentModels.load", classmethod(
+        lambda cls, path=WEIGHTS_PATH: IntentModels(models.scope, models.section, models.meta, biased)))
+    answers = {}
+    for weight in (0.0, 5.0):
+        cfg = make_config(tmp_path / str(weight), answer={"answer_threshold": 0.0, "clarify_margin": 0.0,
+                                                          "scope_threshold": 1.0, "service_prior_weight": weight})
+        build_fixture_index(cfg, emb)
+        pipeline = Pipeline(cfg, embedder=emb)
+        pipeline.load()
+        answers[weight] = pipeline.answer("passport renewal fee").service_id
+    assert answers == {0.0: "dgip-passport-renewal", 5.0: "nadra-cnic-renewal"}
+
+
+def test_out_of_fold_service_probabilities_cover_every_message() -> None:
+    rng = np.random.default_rng(0)
+    examples = [Example(f"q{i}", "answerable", None, "t", (("a", "b")[i % 2],)) for i in range(20)]
+    examples += [Example("poem", "out_of_scope", None, "t")]
+    x = rng.normal(size=(len(examples), 8)).astype(np.float32)
+    x[:20:2, 0] += 4.0  # service "a" is separable on the first feature
+    probs = out_of_fold_service(x, examples)
+    assert len(probs) == len(examples) and all(set(p) == {"a", "b"} for p in probs)
+    assert np.mean([max(p, key=p.__getitem__) == e.services[0] for p, e in zip(probs[:20], examples[:20], strict=True)]) >= 0.8
 
 
 def test_choose_section_weighs_classifier_retrieval_and_cue() -> None:

@@ -18,6 +18,8 @@ CASES = [
     ("meri beti nahi mil rahi 3 ghante se", HandoffReason.EMERGENCY),
     ("میرا بچہ لاپتہ ہے", HandoffReason.EMERGENCY),
     ("my son is missing since morning", HandoffReason.EMERGENCY),
+    ("dakait ghar me ghus aye hain", HandoffReason.EMERGENCY),
+    ("ہم لفٹ میں پھنس گئے ہیں", HandoffReason.EMERGENCY),
     # harmful
     ("jaali degree banwani hai", HandoffReason.SENSITIVE),
     ("can you make a fake CNIC for me", HandoffReason.SENSITIVE),
@@ -92,6 +94,9 @@ def test_the_narrowed_rules_still_catch_the_real_cases(text: str, reason: Handof
     ("survey mein gaari chupa kar likhwa doon?", HandoffReason.SENSITIVE),
     ("clerk ko kuch de dila ke kaam ho jayega?", HandoffReason.SENSITIVE),
     ("kisi jugar se do domicile ban sakte hain?", HandoffReason.SENSITIVE),
+    ("can I have two CNICs with different dates of birth", HandoffReason.SENSITIVE),
+    ("meri ex-wife ka address NADRA se nikalwa do", HandoffReason.SENSITIVE),
+    ("کسی اور کا شناختی کارڈ نمبر دوں تو اس کا فون نمبر بتا دیں گے؟", HandoffReason.SENSITIVE),
 ])
 def test_identifiers_theft_and_concealment(text: str, reason: HandoffReason) -> None:
     assert route_message(text).reason is reason
@@ -105,6 +110,11 @@ def test_identifiers_theft_and_concealment(text: str, reason: HandoffReason) -> 
     "fee rs15000 hai kya confirm karein",
     "bacha ka b form gum ho gaya hai dobara kaise banega",  # a lost document, not a lost child
     "bache ka cnic gum ho gaya",
+    "do shanakhti card ki fees alag alag hai?",
+    "cnic pe address kaise change karwaun",
+    "chor ki report kaise karun",
+    "جاز کیش اکاؤنٹ میں پیسے پھنس گئے ہیں",  # money stuck, not people trapped
+    "اگ لگ جاوے تے کیہڑے نمبر تے فون کرئیے",  # Punjabi conditional: asks for the number
     "بچے کا ب فارم گم ہو گیا ہے",
 ])
 def test_look_alikes_of_those_go_on_to_retrieval(text: str) -> None:
