@@ -176,7 +176,8 @@ def test_out_of_fold_service_probabilities_cover_every_message() -> None:
     x[:20:2, 0] += 4.0  # service "a" is separable on the first feature
     probs = out_of_fold_service(x, examples)
     assert len(probs) == len(examples) and all(set(p) == {"a", "b"} for p in probs)
-    assert np.mean([max(p, key=p.__getitem__) == e.services[0] for p, e in zip(probs[:20], examples[:20], strict=True)]) >= 0.8
+    right = [max(p, key=p.__getitem__) == e.services[0] for p, e in zip(probs[:20], examples[:20], strict=True)]
+    assert np.mean(right) >= 0.8
 
 
 def test_choose_section_weighs_classifier_retrieval_and_cue() -> None:
