@@ -72,6 +72,15 @@ def timings_ms(call: Callable[[str], object], texts: list[str]) -> list[float]:
     return ms
 
 
+def bench_queries() -> list[str]:
+    """The 300 latency queries: 200 UQA dev questions and 100 Dakshina Roman-Urdu sentences cut to
+    12 words."""
+    questions = [it.question for it in load_uqa(benchmarks_root() / "uqa_squad2_ur_dev")[:200]]
+    dak = benchmarks_root() / "dakshina_ur_romanized" / "ur.romanized.rejoined.dev.roman.txt"
+    roman = [" ".join(s.split()[:12]) for s in dak.read_text(encoding="utf-8").split("\n")[:100]]
+    return questions + roman
+
+
 def citizen_rows() -> list[dict[str, str]]:
     path = Path(__file__).parent / "data" / "citizen_questions.jsonl"
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -135,10 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     retriever = HybridRetriever(data, embedder)
     retriever.load()
-    questions = [it.question for it in load_uqa(benchmarks_root() / "uqa_squad2_ur_dev")[:200]]
-    dak = benchmarks_root() / "dakshina_ur_romanized" / "ur.romanized.rejoined.dev.roman.txt"
-    roman = [" ".join(s.split()[:12]) for s in dak.read_text(encoding="utf-8").split("\n")[:100]]
-    queries = questions + roman
+    queries = bench_queries()
     for q in queries[:20]:
         retriever.search(q)  # warm-up
     report["retrieval_latency_ms_10k"] = percentiles(timings_ms(retriever.search, queries))
