@@ -31,8 +31,8 @@ test: setup validate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: setup
-	$(BIN)/ruff check bot retrieval models api eval tests
-	$(BIN)/mypy bot retrieval models
+	$(BIN)/ruff check bot retrieval models api eval tests scripts
+	$(BIN)/mypy bot retrieval models api eval
 
 eval-retrieval: setup
 	$(BIN)/python -m eval.retrieval_bench

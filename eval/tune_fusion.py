@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -110,7 +111,7 @@ def main() -> int:
     tune, held = article <= 16, article > 16
     mask = candidate_mask(bm25, dense, window)
     zs = {k: z(v, mask) for k, v in (("b", bm25), ("d", dense), ("w", window), ("s", sentence), ("sb", sentence_bm25))}
-    rows = []
+    rows: list[dict[str, Any]] = []
     grid = itertools.product(
         (0.25, 0.5, 0.75, 1.0), (0.0, 0.25, 0.5, 1.0), (0.5, 1.0), (0.0, 0.25, 0.5, 1.0), (0.0, 0.25, 0.5)
     )

@@ -60,8 +60,8 @@ def main() -> int:
     p = 1 / (1 + np.exp(-(x @ w + b)))
     report = {
         "n": len(y), "answerable": int(y.sum()),
-        "auroc_logistic_held_out": round(float(auroc(p[test].tolist(), (y[test] == 1).tolist())), 4),
-        "auroc_single_signal_all": {f: round(float(auroc(x[:, i].tolist(), (y == 1).tolist())), 4)
+        "auroc_logistic_held_out": _rounded(auroc(p[test].tolist(), (y[test] == 1).tolist())),
+        "auroc_single_signal_all": {f: _rounded(auroc(x[:, i].tolist(), (y == 1).tolist()))
                                     for i, f in enumerate(FEATURES)},
         "weights": dict(zip(FEATURES, [round(float(v), 4) for v in w], strict=True)),
     }
@@ -69,6 +69,11 @@ def main() -> int:
     Path("reports").mkdir(exist_ok=True)
     Path("reports/uqa_abstention.json").write_text(json.dumps(report, indent=2))
     return 0
+
+
+def _rounded(value: float | None) -> float | None:
+    """AUROC is undefined (None) when only one class is present; keep it so in the report."""
+    return None if value is None else round(float(value), 4)
 
 
 if __name__ == "__main__":

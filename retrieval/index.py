@@ -284,18 +284,19 @@ def load_data(index_root: Path) -> IndexData:
             roman_tokens.append(row["roman"])
     manifest = json.loads((current / "manifest.json").read_text())
     manifest["version"] = current.name
+    sentence_vecs, sentence_owner, sentence_tokens = _load_sentences(current)
     return IndexData(
         documents=documents, passages=passages, bm25_tokens=bm25_tokens, roman_tokens=roman_tokens,
         passage_vecs=np.load(current / "passage_vecs.npy"), window_vecs=np.load(current / "window_vecs.npy"),
         window_owner=np.load(current / "window_owner.npy"), manifest=manifest,
-        **_load_sentences(current),
+        sentence_vecs=sentence_vecs, sentence_owner=sentence_owner, sentence_tokens=sentence_tokens,
     )
 
 
-def _load_sentences(current: Path) -> dict[str, object]:
+def _load_sentences(current: Path) -> tuple[np.ndarray | None, np.ndarray | None, list[list[str]] | None]:
+    """The single-sentence units, or Nones for an index built before they existed."""
     if not (current / "sentence_vecs.npy").exists():
-        return {}
+        return None, None, None
     with open(current / "sentences.jsonl", encoding="utf-8") as f:
         tokens = [json.loads(line) for line in f]
-    return {"sentence_vecs": np.load(current / "sentence_vecs.npy"),
-            "sentence_owner": np.load(current / "sentence_owner.npy"), "sentence_tokens": tokens}
+    return np.load(current / "sentence_vecs.npy"), np.load(current / "sentence_owner.npy"), tokens
