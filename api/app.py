@@ -71,9 +71,20 @@ def _init_state(app: FastAPI, cfg: Config, pipeline_factory: Callable[[Config], 
             from bot.pipeline import build_pipeline
 
             app.state.pipeline = build_pipeline(cfg)
+        _remember_in(app.state.pipeline, storage)
     except IndexMissingError as err:
         app.state.index_error = str(err)
         log.error("%s", err)
+
+
+def _remember_in(pipeline: Any, storage: Any) -> None:
+    """The pipeline keeps each conversation's memory in the database (not in this process)."""
+    from bot.pipeline import Pipeline
+
+    if isinstance(pipeline, Pipeline) and hasattr(storage, "session_state"):
+        from api.session_memory import StoredSessionMemory
+
+        pipeline.memory = StoredSessionMemory(storage)
 
 
 def _whatsapp_client(cfg: Config) -> Any:

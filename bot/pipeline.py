@@ -29,7 +29,7 @@ from bot.intent import IntentModels, featurise
 from bot.routing import CONTINUE, Route, names_service, route_message
 from bot.sections import detect_section
 from bot.services import ServiceVocabulary, rank_services
-from bot.session import SessionMemory, SessionState
+from bot.session import Memory, SessionMemory, SessionState
 from bot.types import Assessment, Citation, HandoffReason, Outcome, Reply
 from models.embedders import Embedder, make_embedder
 from models.generators import SourceSection, make_generator
@@ -79,13 +79,13 @@ def reply_language(guess: LanguageGuess, state: SessionState) -> str:
 class Pipeline:
     """Cheap to construct; ``load()`` loads the index and models. Thread-safe for reads."""
 
-    def __init__(self, config: Config, embedder: Embedder | None = None, memory: SessionMemory | None = None,
+    def __init__(self, config: Config, embedder: Embedder | None = None, memory: Memory | None = None,
                  data_loader: Callable[[], IndexData] | None = None) -> None:
         self.config = config
         self.embedder = embedder or make_embedder(
             config.embedder.backend, config.embedder.path, config.embedder.threads,
             str(config.resolve(config.index.cache_path)))
-        self.memory = memory or SessionMemory()
+        self.memory: Memory = memory or SessionMemory()
         self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
         self.retriever: HybridRetriever | None = None
         self.confidence_model = ConfidenceModel.load()

@@ -63,6 +63,7 @@ def reindex_status(request: Request, _admin: AdminDep) -> dict[str, object]:
 
 
 def _reindex_job(state: Any) -> None:
+    from api.session_memory import StoredSessionMemory
     from bot.cli import _settings
     from bot.pipeline import Pipeline
     from retrieval.index import build_index
@@ -73,7 +74,7 @@ def _reindex_job(state: Any) -> None:
         embedder = old.embedder if old is not None else None
         path, skipped = build_index(cfg.resolve(cfg.corpus.path), cfg.resolve(cfg.index.path),
                                     cfg.resolve(cfg.index.cache_path), embedder or _embedder(cfg), _settings(cfg))
-        fresh = Pipeline(cfg, embedder=embedder, memory=old.memory if old is not None else None)
+        fresh = Pipeline(cfg, embedder=embedder, memory=StoredSessionMemory(state.storage))
         fresh.load()
         state.pipeline = fresh  # one reference swap: in-flight requests finish on the old pipeline
         state.index_error = None

@@ -328,6 +328,21 @@ class Storage:
                 messages=[_message_record(m) for m in messages],
             )
 
+    def session_state(self, session_id: str) -> dict[str, Any] | None:
+        """The conversation memory stored for ``session_id`` (None: none yet, or no such session)."""
+        with self._sessions() as s:
+            return s.scalar(select(SessionRow.state).where(SessionRow.id == session_id))
+
+    def save_session_state(self, session_id: str, state: dict[str, Any]) -> None:
+        """Store the conversation memory of an existing session; NotFound names an unknown id."""
+        if not isinstance(state, dict):
+            raise ValueError(f"session state must be a JSON object, got {type(state).__name__}")
+        with self._tx() as s:
+            row = s.get(SessionRow, _check_id(session_id, "session_id"))
+            if row is None:
+                raise NotFound(f"session {session_id!r} does not exist; create it with ensure_session() first")
+            row.state = state
+
     def get_message(self, message_id: str) -> MessageRecord | None:
         with self._sessions() as s:
             row = s.get(MessageRow, message_id)

@@ -74,6 +74,9 @@ class SessionRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # the conversation's memory between turns (bot.session.SessionState as JSON), so a follow-up
+    # resolves after a restart or on another worker
+    state: Mapped[dict[str, Any] | None]
 
 
 class MessageRow(Base):

@@ -66,3 +66,17 @@ def test_session_memory_is_bounded() -> None:
     assert memory.get("a").service_id == "x"
     with pytest.raises(ValueError, match="max_sessions"):
         SessionMemory(0)
+
+
+def test_session_state_round_trips_through_json_and_survives_bad_data(caplog) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    state = SessionState(language="ur", service_id="dgip-passport-renewal", section="fees",
+                         options=("nadra-cnic-new", "nadra-cnic-renewal"), pending_section="fees", turns=3)
+    assert SessionState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
+    assert SessionState.from_dict(None) == SessionState()
+    assert SessionState.from_dict({**state.to_dict(), "written_by_a_newer_version": 1}) == state
+    with caplog.at_level("WARNING"):
+        assert SessionState.from_dict({"service_id": 42}) == SessionState()
+        assert SessionState.from_dict({"turns": -1}) == SessionState()
+    assert "starting the conversation afresh" in caplog.text

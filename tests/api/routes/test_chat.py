@@ -28,6 +28,24 @@ def test_session_continues_and_transcript_is_kept(client: TestClient) -> None:
     assert transcript["messages"][1]["message_id"] == first["message_id"]
 
 
+def test_a_follow_up_resolves_after_a_restart(app_config) -> None:  # type: ignore[no-untyped-def]
+    """The conversation memory lives in the database: a second app (a restart, another worker)
+    on the same database continues the conversation the first one started."""
+    from api.app import create_app
+    from api.session_memory import StoredSessionMemory
+
+    with TestClient(create_app(app_config)) as first_app:
+        assert isinstance(first_app.app.state.pipeline.memory, StoredSessionMemory)  # type: ignore[attr-defined]
+        first = first_app.post("/v1/chat", json={"message": "passport renewal documents"}).json()
+    assert first["citations"][0]["service_id"] == "dgip-passport-renewal"
+    with TestClient(create_app(app_config)) as second_app:
+        follow = second_app.post("/v1/chat", json={"message": "aur fee kitni hai?",
+                                                   "session_id": first["session_id"]}).json()
+    assert follow["outcome"] == "answered"
+    assert follow["citations"][0]["service_id"] == "dgip-passport-renewal"
+    assert follow["citations"][0]["section"] == "fees"
+
+
 def test_bad_inputs(client: TestClient) -> None:
     assert client.post("/v1/chat", json={"message": "   "}).status_code == 422
     long = client.post("/v1/chat", json={"message": "x" * 5000})

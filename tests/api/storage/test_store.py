@@ -79,6 +79,21 @@ def test_session_and_message_round_trip(store: Storage) -> None:
     assert store.get_message(mid_bot) == bot
 
 
+def test_session_state_is_stored_on_the_session(store: Storage) -> None:
+    sid = store.ensure_session(None, "web")
+    assert store.session_state(sid) is None
+    state = {"service_id": "dgip-passport-renewal", "options": ["a", "b"], "turns": 2}
+    store.save_session_state(sid, state)
+    assert store.session_state(sid) == state
+    store.save_session_state(sid, {"turns": 3})
+    assert store.session_state(sid) == {"turns": 3}
+    assert store.session_state("no-such-session") is None
+    with pytest.raises(NotFound, match="ensure_session"):
+        store.save_session_state("no-such-session", state)
+    with pytest.raises(ValueError, match="JSON object"):
+        store.save_session_state(sid, ["not", "an", "object"])  # type: ignore[arg-type]
+
+
 def test_session_created_with_callers_id_and_unknown_session_is_none(store: Storage) -> None:
     assert store.get_session("f" * 32) is None
     assert store.ensure_session("f" * 32, channel="web") == "f" * 32
