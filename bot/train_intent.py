@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CITIZEN = ROOT / "eval" / "data" / "citizen_questions.jsonl"
 VALIDATION = ROOT / "eval" / "data" / "citizen_validation.jsonl"
 DATA = Path(__file__).with_name("data")
-TRAIN_QUESTIONS = (DATA / "train_questions.jsonl", DATA / "train_questions_2.jsonl")
+TRAIN_QUESTIONS = (DATA / "train_questions.jsonl", DATA / "train_questions_2.jsonl",
+                   DATA / "train_questions_3.jsonl")
 TRAIN_MNA = DATA / "scope_train_mna.jsonl"
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 

@@ -87,6 +87,22 @@ def test_shipped_classifier_hands_off_what_no_rule_catches(real_pipeline: Pipeli
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(("message", "expected"), [
+    ("mera shanakhti card gum ho gaya hai", "answerable"),  # a lost document needs the duplicate service
+    ("my passport was stolen yesterday", "answerable"),
+    ("meri darkhwast ka kya bana abhi tak", "personal_case"),  # its status is a personal case
+])
+def test_shipped_classifier_tells_a_lost_document_from_a_status_request(real_pipeline: Pipeline, message: str,
+                                                                       expected: str) -> None:
+    from bot.intent import featurise
+
+    assert real_pipeline.intents is not None
+    x = featurise(message, real_pipeline.embedder.embed_queries([message])[0])
+    probs = real_pipeline.intents.scope.probabilities(x)
+    assert max(probs, key=probs.__getitem__) == expected, probs
+
+
+@pytest.mark.slow
 def test_shipped_classifier_lets_a_named_service_through(real_pipeline: Pipeline) -> None:
     reply = real_pipeline.answer("نیا شناختی کارڈ کیسے بنتا ہے")
     assert reply.outcome is Outcome.ANSWERED and reply.service_id == "nadra-cnic-new"
