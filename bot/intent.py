@@ -126,7 +126,7 @@ class IntentModels:
         meta = dict(self.meta, hash_dims=HASH_DIMS, scope_classes=list(self.scope.classes),
                     section_classes=list(self.section.classes))
         arrays: dict[str, Any] = dict(scope_w=self.scope.weights, scope_b=self.scope.bias,
-                      section_w=self.section.weights, section_b=self.section.bias)
+                                      section_w=self.section.weights, section_b=self.section.bias)
         if self.service is not None:
             meta["service_classes"] = list(self.service.classes)
             arrays.update(service_w=self.service.weights.astype(np.float16), service_b=self.service.bias)

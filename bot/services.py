@@ -16,8 +16,9 @@ def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
                   weight: float = 0.0) -> list[ServiceCandidate]:
     """Services ordered by their best passage's fused score (hits arrive best first), plus, given the
     service classifier's probabilities ``prior``, ``weight`` times log P(service | message). A service
-    the classifier never saw (added to the corpus since) gets the uniform log-probability, neither
-    pushed nor held back."""
+    the classifier never saw (added to the corpus since) gets the uniform probability 1/n, as if the
+    classifier had no opinion of it: it can still win on retrieval, but a service the classifier is
+    sure of outranks it by up to ``weight`` x log n."""
     best: dict[str, ServiceCandidate] = {}
     for hit in hits:
         sid = hit.passage.service_id
