@@ -12,8 +12,8 @@ Training data, never the citizen `test` split:
   sees the validation set, which stays independent for it and for the thresholds.
 
 Prints 5-fold cross-validated figures (scope: must-not-answer recall and answerable messages handed
-off at several thresholds; section accuracy per source), then the scope classifier on the validation
-set, fits on all of it and writes bot/intent_weights.npz.
+off at several thresholds; service top-1; section accuracy per source), then the scope and service
+classifiers on the validation set, fits on all of it and writes bot/intent_weights.npz.
 """
 
 from __future__ import annotations
