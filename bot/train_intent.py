@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,32 +128,35 @@ def fit_service(x: np.ndarray, labels: list[str], classes: tuple[str, ...]) -> L
     return LinearClassifier.fit(x, labels, classes)
 
 
-def out_of_fold_service(x: np.ndarray, examples: list[Example], folds: int = 5) -> list[dict[str, float]]:
-    """Each example's service probabilities from a model that did not see it (every message gets
-    them, as in the pipeline; the must-not-answer ones are never trained on), for the confidence
-    model's training."""
-    idx, labels, classes = service_labels(examples)
-    fold = np.random.default_rng(0).integers(0, folds, len(examples))
-    out: list[dict[str, float]] = [{} for _ in examples]
+def out_of_fold(x: np.ndarray, fit: Callable[[np.ndarray], LinearClassifier],
+                folds: int = 5) -> list[dict[str, float]]:
+    """Each row's probabilities from a model fitted (by ``fit``, given the training rows' mask) on
+    the other folds: for stacking into the confidence model without in-sample optimism."""
+    fold = np.random.default_rng(0).integers(0, folds, len(x))
+    out: list[dict[str, float]] = [{} for _ in range(len(x))]
     for f in range(folds):
-        train = [k for k, i in enumerate(idx) if fold[i] != f]
-        model = fit_service(x[[idx[k] for k in train]], [labels[k] for k in train], classes)
+        model = fit(fold != f)
         for i in np.flatnonzero(fold == f):
             out[i] = model.probabilities(x[i])
     return out
 
 
+def out_of_fold_service(x: np.ndarray, examples: list[Example], folds: int = 5) -> list[dict[str, float]]:
+    """Each example's service probabilities from a model that did not see it (every message gets
+    them, as in the pipeline; the must-not-answer ones are never trained on)."""
+    idx, labels, classes = service_labels(examples)
+
+    def fit(train: np.ndarray) -> LinearClassifier:
+        keep = [k for k, i in enumerate(idx) if train[i]]
+        return fit_service(x[[idx[k] for k in keep]], [labels[k] for k in keep], classes)
+
+    return out_of_fold(x, fit, folds)
+
+
 def out_of_fold_scope(x: np.ndarray, examples: list[Example], folds: int = 5) -> list[dict[str, float]]:
-    """Each example's scope probabilities from a model that did not see it (for stacking them into
-    the confidence model without in-sample optimism)."""
-    fold = np.random.default_rng(0).integers(0, folds, len(examples))
-    out: list[dict[str, float]] = [{} for _ in examples]
-    for f in range(folds):
-        tr = fold != f
-        scope = fit_scope(x[tr], [e.scope for e, m in zip(examples, tr, strict=True) if m])
-        for i in np.flatnonzero(~tr):
-            out[i] = scope.probabilities(x[i])
-    return out
+    """Each example's scope probabilities from a model that did not see it."""
+    return out_of_fold(x, lambda train: fit_scope(x[train], [e.scope for e, m in zip(examples, train, strict=True)
+                                                              if m]), folds)
 
 
 def section_data(x: np.ndarray, examples: list[Example], xv: np.ndarray,
