@@ -51,6 +51,27 @@ def test_alembic_command_line_config_takes_the_url_from_the_config(db_url: str) 
         store.close()
 
 
+def test_an_existing_database_upgrades_and_keeps_its_sessions(make_store: Callable, db_url: str) -> None:
+    """A database made by 0001 gains sessions.state on start-up; its sessions survive, without state."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from api.storage.tables import SessionRow
+
+    command.upgrade(alembic_config(db_url), "0001_initial")
+    store = make_store()
+    now = datetime.now(UTC)
+    with store.engine.begin() as conn:
+        conn.execute(insert(SessionRow.__table__).values(id="old", channel="web", status="active", created_at=now,
+                                                         updated_at=now))
+    store.create_schema()
+    assert "state" in {c["name"] for c in inspect(store.engine).get_columns("sessions")}
+    assert store.get_session("old") is not None and store.session_state("old") is None
+    store.save_session_state("old", {"service_id": "dgip-passport-renewal"})
+    assert store.session_state("old") == {"service_id": "dgip-passport-renewal"}
+
+
 def test_alembic_ini_names_no_database() -> None:
     ini = Path(alembic_config().config_file_name)
     assert ini.name == "alembic.ini" and ini.is_file()
