@@ -110,8 +110,8 @@ SENSITIVE = _rx(
     # electricity or gas theft, concealing facts on a government form, "something on the side"
     r"\bmeters?\b.*\b(?:slow|rok|ulta|reverse|peeche|peechay)\s+(?:kar|kr|karwa|krwa)\w*", r"\bmeters?\b.*\btamper",
     r"\b(?:slow down|stop|reverse|rewind|bypass)\s+(?:the |my |a )?(?:electric(?:ity)? |gas )?meter\b", r"\bsteal(?:ing)? (?:electricity|gas|power)\b", r"\b(?:bijli|gas) (?:chori|chor)\b", r"\bkunda\b",
-    r"\b(?:chupa|chhupa|chhupa|chupaa)\w*\s+(?:kar|ke|k)\b.*\b(?:likh|form|survey|bata|declare)",
-    r"\b(?:kuch|thora|thoda|thore|thode)\s+(?:de dila|le de|de dila kar)\b", r"\bde dila (?:ke|kar|k)\b", r"\bjug(?:aa?d|ar)\b",
+    r"\b(?:chupa|chhupa|chupaa)\w*\s+(?:kar|ke|k)\b.*\b(?:likh|form|survey|bata|declare)",
+    r"\b(?:kuch|thora|thoda|thore|thode)\s+(?:de dila|le de)\b", r"\bde dila (?:ke|kar|k)\b", r"\bjug(?:aa?d|ar)\b",
     "میٹر سلو", "میٹر روک", "میٹر الٹا", "بجلی چوری", "گیس چوری", "کنڈا", "چھپا کر لکھوا", "چھپا کے لکھوا", "دے دلا کر", "دے دلا کے", "جگاڑ",
     # two identities: a second CNIC, passport or domicile under other details
     r"\b(?:two|2|do|double|dusra|doosra|second)\s+(?:cnics?|nics?|id cards?|shanakhti cards?|passports?|domiciles?)\b.*\b(?:different|alag|dusri|doosri|another|other)\s+(?:dates?|dob|names?|naam|tareekh|age|umar|details|address|pata|father)",
