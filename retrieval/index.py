@@ -220,10 +220,18 @@ def write_data(data: IndexData, target: Path) -> None:
             for tokens in data.sentence_tokens or []:
                 f.write(json.dumps(tokens, ensure_ascii=False) + "\n")
     for name, vecs in (("passages.faiss", data.passage_vecs), ("windows.faiss", data.window_vecs)):
-        idx = faiss.IndexFlatIP(vecs.shape[1])
-        idx.add(vecs)
-        faiss.write_index(idx, str(target / name))
+        faiss.write_index(candidate_index(faiss, vecs), str(target / name))
     (target / "manifest.json").write_text(json.dumps(data.manifest, ensure_ascii=False, indent=2))
+
+
+def candidate_index(faiss, vecs: np.ndarray):  # type: ignore[no-untyped-def]
+    """Exhaustive inner-product index over ``vecs`` stored as float16: it only proposes candidates,
+    whose scores are then computed exactly from the float32 vectors. Half the memory read per query
+    of a float32 ``IndexFlatIP``: on 10,000 passages 0.57 ms against 1.10 ms per search, with 99.9%
+    of the top 100 the same (docs/benchmarks.md)."""
+    index = faiss.IndexScalarQuantizer(vecs.shape[1], faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT)
+    index.add(vecs)
+    return index
 
 
 def _switch_current(index_root: Path, final: Path) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models.embedders import Embedder
-from retrieval.index import IndexData
+from retrieval.index import IndexData, candidate_index
 from retrieval.roman import char_ngrams, roman_keys
 from retrieval.tokenise import tokenise
 from retrieval.types import Hit, Signals
@@ -85,11 +85,8 @@ class HybridRetriever:
         self.embedder.load()
         self._bm25 = _Bm25(self.data.bm25_tokens)
         self._roman = _Bm25(self.data.roman_tokens)
-        dim = self.data.passage_vecs.shape[1]
-        self._faiss_passages = faiss.IndexFlatIP(dim)
-        self._faiss_passages.add(self.data.passage_vecs)
-        self._faiss_windows = faiss.IndexFlatIP(dim)
-        self._faiss_windows.add(self.data.window_vecs)
+        self._faiss_passages = candidate_index(faiss, self.data.passage_vecs)
+        self._faiss_windows = candidate_index(faiss, self.data.window_vecs)
         owner = self.data.window_owner
         # windows (and sentences) of one passage are contiguous: [start, end) per passage
         n = len(self.data.passages)
