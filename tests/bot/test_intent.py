@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot import canned
 from bot.intent import (
     HASH_DIMS,
     SCOPE_CLASSES,
@@ -97,7 +98,7 @@ def test_training_data_parses_with_known_labels_and_never_uses_the_test_split() 
     assert {e.scope for e in examples} == set(SCOPE_CLASSES)
     assert {e.section for e in examples if e.section} <= set(SECTION_CLASSES)
     assert all(not e.source.endswith(":test") for e in examples)
-    assert TRAIN_MNA.exists() and all(p.exists() for p in TRAIN_QUESTIONS)
+    assert all(p.exists() for p in TRAIN_MNA + TRAIN_QUESTIONS)
     texts = [e.text for e in examples if e.source != "citizen_questions.jsonl:tune"]
     assert len(texts) == len(set(texts))
 
@@ -114,6 +115,34 @@ def test_pipeline_hands_off_what_the_classifier_is_sure_of(tmp_path: Path, monke
     assert reply.outcome is Outcome.HANDOFF and reply.handoff_reason is HandoffReason.OUT_OF_SCOPE
     assert reply.rule.startswith("classifier:out_of_scope:")
     assert pipeline.answer("passport renewal fee").outcome is Outcome.ANSWERED
+
+
+def test_a_low_confidence_handoff_gives_the_classifiers_reason(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Below scope_threshold the classifier does not decide, but when retrieval is not confident
+    either, its likeliest reason is why the bot does not answer: a harmful request is refused, an
+    emergency gets its numbers, instead of a bare "low confidence"."""
+    emb = HashEmbedder()
+    models = _tiny_models(emb.dim, emb.id, "kal ka zorblax tournament kaun jeeta", emb)
+    # the same scope classifier, its off-topic class renamed "sensitive" (its column order kept)
+    classes = tuple("sensitive" if c == "out_of_scope" else "out_of_scope" if c == "sensitive" else c
+                    for c in models.scope.classes)
+    scope = LinearClassifier(classes, models.scope.weights, models.scope.bias)
+    monkeypatch.setattr("bot.pipeline.IntentModels.load", classmethod(
+        lambda cls, path=WEIGHTS_PATH: IntentModels(scope, models.section, models.meta, models.service)))
+    for threshold, expected in ((0.0, HandoffReason.LOW_CONFIDENCE), (0.99, HandoffReason.SENSITIVE)):
+        cfg = make_config(tmp_path / str(threshold), answer={"answer_threshold": 0.99, "clarify_margin": 0.0,
+                                                             "scope_threshold": 1.0})
+        build_fixture_index(cfg, emb)
+        pipeline = Pipeline(cfg, embedder=emb)
+        pipeline.load()
+        if threshold == 0.0:  # the classifier off: retrieval's own reason
+            pipeline.intents = None
+        reply = pipeline.answer("kal ka zorblax tournament kaun jeeta")
+        assert reply.outcome is Outcome.HANDOFF and reply.handoff_reason is expected, reply
+        if expected is HandoffReason.SENSITIVE:
+            assert reply.rule == "confidence<0.99+classifier:sensitive"
+            assert reply.answer == canned.handoff_text(HandoffReason.SENSITIVE, reply.language)
 
 
 def test_classifiers_fitted_on_another_embedder_are_switched_off(tmp_path: Path, caplog: pytest.LogCaptureFixture,
@@ -223,6 +252,6 @@ def test_a_bad_training_line_names_file_line_and_field(tmp_path: Path, monkeypat
 
     bad = tmp_path / "mna.jsonl"
     bad.write_text('{"text": "biryani recipe", "label": "out_of_scope"}\n{"text": "cricket score"}\n', encoding="utf-8")
-    monkeypatch.setattr("bot.train_intent.TRAIN_MNA", bad)
+    monkeypatch.setattr("bot.train_intent.TRAIN_MNA", (bad,))
     with pytest.raises(DatasetError, match=r"mna.jsonl:2: field 'label'"):
         training_examples()
