@@ -13,6 +13,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,9 @@ class Pipeline:
         assessment = self._assess(text, state, asked, guess, query_vec, scope, probs, services)
         if route.outcome is not None and assessment.confidence >= self.config.answer.scope_overrule:
             route = CONTINUE
+        likeliest = max(scope, key=scope.__getitem__) if scope else "answerable"
+        if likeliest != "answerable":
+            assessment = replace(assessment, likely_reason=HandoffReason(likeliest))
         return route, assessment
 
     def _classify(self, scope: dict[str, float]) -> Route:
@@ -214,6 +218,15 @@ class Pipeline:
         composed = self._compose(a, lang, text) if a.service else None
         if self._should_clarify(a, state) and a.confidence >= cfg.answer_threshold / 2:
             return self._clarify(a, lang, base)
+        if a.likely_reason is not None and a.confidence < cfg.answer_threshold and guess.lang not in REGIONAL:
+            # not answering, and the classifier says why better than "low confidence" can: an
+            # emergency gets its numbers, a harmful request its refusal, as if a rule had fired
+            route = Route(Outcome.HANDOFF, a.likely_reason,
+                          rule=f"confidence<{cfg.answer_threshold}+classifier:{a.likely_reason.value}")
+            routed = self._routed(route, text, sid, mid, lang, guess, state)
+            if composed is not None and a.likely_reason is not HandoffReason.EMERGENCY:
+                routed = replace(routed, suggested_answer=composed.text, suggested_citations=(composed.citation,))
+            return replace(routed, confidence=a.confidence, candidates=a.ranked)
         if a.service is None or composed is None or a.confidence < cfg.answer_threshold:
             regional = guess.lang in REGIONAL
             reason = HandoffReason.UNSUPPORTED_LANGUAGE if regional else (
@@ -369,8 +382,6 @@ def _next_state(state: SessionState, reply: Reply, lang: str) -> SessionState:
 
 
 def _with_timing(reply: Reply, elapsed_ms: float) -> Reply:
-    from dataclasses import replace
-
     return replace(reply, timings_ms=(("total", elapsed_ms),))
 
 

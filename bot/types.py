@@ -54,6 +54,9 @@ class Assessment:
     section: str
     features: tuple[tuple[str, float], ...] = ()
     ranked: tuple[str, ...] = ()  # top service ids, best first
+    # the message classifier's likeliest reason not to answer, where it outranks "answerable": the
+    # reason a low-confidence handoff gives (None: the classifier is off or thinks it answerable)
+    likely_reason: HandoffReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
