@@ -15,6 +15,12 @@ CASES = [
     ("میرے بھائی کا ایکسیڈنٹ ہو گیا ہے", HandoffReason.EMERGENCY),
     ("my husband is beating me", HandoffReason.EMERGENCY),
     ("I want to kill myself", HandoffReason.EMERGENCY),
+    # self-harm without the word "suicide", in each script
+    ("مجھے جینے کی کوئی وجہ نظر نہیں آتی", HandoffReason.EMERGENCY),
+    ("میں آج خود کو ختم کر دوں گی", HandoffReason.EMERGENCY),
+    ("bas ab jeene ka dil nahi karta khud ko khatam kar dun ga", HandoffReason.EMERGENCY),
+    ("i dont want to live anymore", HandoffReason.EMERGENCY),
+    ("thinking of ending it all tonight, no reason to live", HandoffReason.EMERGENCY),
     ("meri beti nahi mil rahi 3 ghante se", HandoffReason.EMERGENCY),
     ("میرا بچہ لاپتہ ہے", HandoffReason.EMERGENCY),
     ("my son is missing since morning", HandoffReason.EMERGENCY),
@@ -54,6 +60,8 @@ def test_routes(text: str, reason: HandoffReason) -> None:
     "موٹروے پر حادثہ ہو جائے تو کون سا نمبر ملانا چاہیے؟",
     "ایجنٹ نے کفالت کے پیسے کاٹ لیے، شکایت کہاں کروں؟",  # the payment agent, not a request for one
     "بجلی کے بل پر ریفرنس نمبر کہاں لکھا ہوتا ہے؟",  # where the number is printed, not a lookup
+    "card ki muddat khatam ho gayi hai ab kya karun",  # an expired card ends, nobody's life
+    "پرانا شناختی کارڈ ختم کر کے نیا کیسے بنواؤں؟",
 ])
 def test_service_questions_go_on_to_retrieval(text: str) -> None:
     assert route_message(text).outcome is None
