@@ -255,3 +255,15 @@ def test_a_bad_training_line_names_file_line_and_field(tmp_path: Path, monkeypat
     monkeypatch.setattr("bot.train_intent.TRAIN_MNA", (bad,))
     with pytest.raises(DatasetError, match=r"mna.jsonl:2: field 'label'"):
         training_examples()
+
+
+def test_section_data_skips_the_files_whose_section_labels_are_not_used() -> None:
+    from bot.train_intent import NO_SECTION_LABELS, section_data
+
+    skipped = next(iter(NO_SECTION_LABELS))
+    examples = [Example("fee kitni hai", "answerable", "fees", "train_questions.jsonl", ("svc",)),
+                Example("kya yeh faq mein hai", "answerable", "faq", skipped, ("svc",)),
+                Example("biryani recipe", "out_of_scope", None, "scope_train_mna.jsonl")]
+    x = np.eye(3, dtype=np.float32)
+    xs, sections, sources = section_data(x, examples, np.zeros((0, 3), np.float32), [])
+    assert sections == ["fees"] and sources == ["train_questions.jsonl"] and xs.shape == (1, 3)
