@@ -166,8 +166,10 @@ def _romanised_documents(docs: Sequence[Document], cache_dir: Path) -> dict[str,
 
 
 def corpus_fingerprint(corpus_dir: Path, embedder_id: str, settings: IndexSettings) -> str:
-    """Hash of every corpus file's path and bytes plus what shapes the index."""
-    h = hashlib.sha256(f"{FORMAT_VERSION}|{embedder_id}|{sorted(asdict(settings).items())}".encode())
+    """Hash of every corpus file's path and bytes plus what shapes the index (the romaniser's id
+    too: a changed loanword list changes the Roman shadow and the Roman-Urdu answers)."""
+    h = hashlib.sha256(
+        f"{FORMAT_VERSION}|{embedder_id}|{romaniser_id()}|{sorted(asdict(settings).items())}".encode())
     for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
         h.update(path.relative_to(corpus_dir).as_posix().encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -67,6 +67,17 @@ def test_staleness_follows_the_corpus(corpus: Path, tmp_path: Path) -> None:
     assert is_stale(corpus, tmp_path / "index", "hash-64", settings)
 
 
+def test_a_changed_loanword_list_makes_the_index_stale(corpus: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Roman shadow and the Roman-Urdu answers come from the romaniser: a new loanword entry
+    must rebuild them."""
+    settings = IndexSettings()
+    _build(corpus, tmp_path)
+    assert not is_stale(corpus, tmp_path / "index", "hash-64", settings)
+    monkeypatch.setattr("retrieval.index.romaniser_id", lambda: "uromanizer-another-list")
+    assert is_stale(corpus, tmp_path / "index", "hash-64", settings)
+
+
 def test_crash_mid_build_leaves_previous_index_serving(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -29,3 +29,11 @@ def test_romanised_answers_keep_numbers_links_and_english_loanwords() -> None:
     assert "7,500" in out and "https://id.nadra.gov.pk" in out  # numbers and links untouched
     assert "fee" in out and "NADRA" in out and "center" in out  # loanwords in their usual spelling
     assert out.startswith("- ") and out.isascii()
+
+
+def test_words_uromanizer_garbles_read_as_people_write_them() -> None:
+    """From the corpus: "ریفرنس" came out "rayeefrns", "ہندسوں" "hnadeson", "حج" "hooj"."""
+    out = UrduRomaniser().romanise("14 ہندسوں کا ریفرنس نمبر بل پر درج ہوتا ہے۔ حج کی پہلی قسط جنوری میں")
+    assert "hindson" in out and "reference number" in out and "Hajj" in out and "qist" in out
+    assert "January" in out
+
