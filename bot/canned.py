@@ -68,6 +68,18 @@ EMERGENCY_FALLBACK: dict[Lang, str] = {
     "ur-Latn": "Rescue: 1122\nPolice: 15\nFire brigade: 16\nEdhi ambulance: 115",
 }
 
+# A message about ending one's life: the mental-health helplines come first (bot/pipeline.py), after this.
+SELF_HARM_HEAD: dict[Lang, str] = {
+    "ur": "آپ اکیلے نہیں ہیں۔ براہِ کرم ابھی کسی سے بات کریں:",
+    "en": "You are not alone. Please talk to someone now:",
+    "ur-Latn": "Aap akele nahi hain. Barah-e-karam abhi kisi se baat karein:",
+}
+SELF_HARM_FALLBACK: dict[Lang, str] = {
+    "ur": "امنگ (ذہنی صحت اور خودکشی کی ہیلپ لائن): 0311-7786264\nپولیس: 15\nریسکیو: 1122",
+    "en": "Umang (mental health and suicide helpline): 0311-7786264\nPolice: 15\nRescue: 1122",
+    "ur-Latn": "Umang (zehni sehat aur khudkushi helpline): 0311-7786264\nPolice: 15\nRescue: 1122",
+}
+
 EMERGENCY_TAIL: dict[Lang, str] = {
     "ur": "ایک نمائندہ بھی اس گفتگو کو دیکھ رہا ہے۔",
     "en": "A person has also been alerted to this conversation.",

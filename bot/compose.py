@@ -76,8 +76,11 @@ def select_items(items: list[str], parallel: list[list[str]], query: str, sectio
 
 def compose_answer(
     documents: dict[str, Document], department_names: dict[str, dict[str, str]], service_id: str,
-    section: str, lang: str, query: str, max_items: int, max_chars: int,
+    section: str, lang: str, query: str, max_items: int, max_chars: int, prefer: tuple[str, ...] = (),
 ) -> Composed | None:
+    """The section's items that answer ``query``, trimmed, with the source. ``prefer``: items whose
+    text in any version contains one of these (lowercase) come first (the mental-health helplines of
+    the emergency list for a message about self-harm)."""
     doc = doc_for(documents, service_id, lang)
     if doc is None:
         return None
@@ -89,7 +92,14 @@ def compose_answer(
         for code in ("ur", "en", "ur-Latn")
         if (other := documents.get(f"{service_id}.{code}")) is not None and other.doc_id != doc.doc_id
     ]
-    chosen = [_MARKDOWN.sub("", items[i]) for i in select_items(items, parallel, query, section, max_items)]
+    order = select_items(items, parallel, query, section, max_items)
+    if prefer:
+        def preferred(i: int) -> bool:
+            versions = [items[i]] + [p[i] for p in parallel if len(p) == len(items)]
+            return any(m in v.lower() for v in versions for m in prefer)
+        first = [i for i in range(len(items)) if preferred(i)]
+        order = (first + [i for i in order if i not in first])[:max_items]
+    chosen = [_MARKDOWN.sub("", items[i]) for i in order]
     heading = f"{doc.title} — {display_name(section, lang)}"
     body = _trim(chosen, max_chars - len(heading) - 200)
     cited = doc if doc.lang != "ur-Latn" else documents.get(f"{service_id}.ur", doc)

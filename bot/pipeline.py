@@ -43,6 +43,8 @@ from retrieval.tokenise import tokenise
 _FOLLOW_UP = re.compile(r"^(?:aur|or|and|what about|also|phir|اور|پھر|نیز)\b", re.IGNORECASE)
 _TRACKING_CUES = re.compile(r"track|status|8400|9988|8171|ٹریک|اسٹیٹس|صورتحال|معلوم", re.IGNORECASE)
 EMERGENCY_SERVICE = "emergency-helplines"
+# contact items of that service that serve someone thinking of ending their life (matched in any version)
+SELF_HARM_MARKERS = ("mental", "suicid", "distress")
 log = logging.getLogger(__name__)
 # The scope feature of a message that continues the conversation (a reply to a clarifying question,
 # a follow-up on the last service) or when the classifier is off: a service question, fairly sure.
@@ -288,7 +290,7 @@ class Pipeline:
         answer = canned.handoff_text(route.reason, lang)
         citations: tuple[Citation, ...] = ()
         if route.reason is HandoffReason.EMERGENCY:
-            answer, citations = self._emergency_answer(lang)
+            answer, citations = self._emergency_answer(lang, self_harm=route.kind == "self_harm")
         elif route.reason is HandoffReason.PERSONAL_CASE:
             extra = self._tracking_help(text, lang, guess)
             if extra:
@@ -306,12 +308,17 @@ class Pipeline:
                      citations=citations, suggested_answer=suggested, suggested_citations=suggested_citations,
                      **base)
 
-    def _emergency_answer(self, lang: str) -> tuple[str, tuple[Citation, ...]]:
-        head, tail = canned.handoff_text(HandoffReason.EMERGENCY, lang), canned.EMERGENCY_TAIL[lang]
+    def _emergency_answer(self, lang: str, self_harm: bool = False) -> tuple[str, tuple[Citation, ...]]:
+        """The corpus's emergency numbers; for a message about self-harm the mental-health
+        helplines first, under a gentler opening."""
+        head = canned.SELF_HARM_HEAD[lang] if self_harm else canned.handoff_text(HandoffReason.EMERGENCY, lang)
+        tail = canned.EMERGENCY_TAIL[lang]
         composed = compose_answer(self.data.documents, self.departments, EMERGENCY_SERVICE, "contact", lang,
-                                  "", max_items=10, max_chars=self.config.answer.max_chars)
+                                  "", max_items=10, max_chars=self.config.answer.max_chars,
+                                  prefer=SELF_HARM_MARKERS if self_harm else ())
         if composed is None:
-            return f"{head}\n{canned.EMERGENCY_FALLBACK[lang]}\n\n{tail}", ()
+            fallback = canned.SELF_HARM_FALLBACK[lang] if self_harm else canned.EMERGENCY_FALLBACK[lang]
+            return f"{head}\n{fallback}\n\n{tail}", ()
         return f"{head}\n{composed.text}\n\n{tail}", (composed.citation,)
 
     def _tracking_help(self, text: str, lang: str, guess: LanguageGuess) -> Composed | None:

@@ -20,7 +20,7 @@ class Route:
     outcome: Outcome | None  # None: go on to retrieval
     reason: HandoffReason | None = None
     rule: str = ""  # which rule fired, for the audit log
-    kind: str = ""  # smalltalk kind: "greeting" | "thanks"
+    kind: str = ""  # smalltalk: "greeting" | "thanks"; emergency: "self_harm" or ""
 
 
 CONTINUE = Route(None)
@@ -42,18 +42,23 @@ def _rx(*patterns: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{wrap(p)})" for p in patterns))
 
 
-EMERGENCY = _rx(
-    r"\baag\b.*\blag\b", r"\bfire\b.*\b(?:house|home|building|shop|ghar|lagi|lag)\b", r"\bon fire\b",
-    r"\b(?:is|are|has been|had an?|hua|ho gaya|ho gya|hogaya)\s+(?:an? )?accident", r"\baccident\b.*\b(?:ho|hua|hogaya|gaya|gya)\b",
-    r"\b(?:bleeding|unconscious|not breathing|heart attack|dying|drowning|overdose)\b",
-    r"\b(?:behosh|dil ka daura|saans nahi|khoon beh|doob raha|doob rahi|mar raha|mar rahi)\b",
+# Self-harm, said with or without the word: its own route kind, so that the reply leads with the
+# mental-health helplines rather than the fire brigade.
+SELF_HARM = _rx(
     r"\b(?:suicide|kill myself|end my life|want to die|self.?harm|khudkushi|khud ?kushi|jaan de d|mar jana chahta|mar jana chahti)\b",
-    # self-harm said without those words: "no reason to live", "خود کو ختم کر دوں گا"
     r"\b(?:don'?t|do not) want to live\b", r"\bno reason to (?:live|go on)\b", r"\bend it all\b",
     r"\btake my (?:own )?life\b", r"\b(?:hurt|harm) myself\b", r"\bbetter off dead\b",
     r"\b(?:khud|apne ?aap) ko (?:khatam|khtm|maar|mar|nuqsan)", r"\bapni jaan (?:le|lel|de)",
     r"\b(?:jeene|jine|jeenay|zinda rehne) (?:ka|ki) (?:koi )?(?:dil|man|mann|wajah|wja|maqsad|faida)\b",
     r"\b(?:marna|jeena|jina) (?:nahi |nahin |nhi )?chaht[aie]\b",
+    "خودکشی", "جان دے د", "مرنا چاہت", "خود کو ختم کر", "اپنے آپ کو ختم کر", "اپنی جان لے", "خود کو مار",
+    "خود کو نقصان", "جینے کی کوئی وجہ", "جینے کا کوئی فائدہ", "جینے کا دل نہیں", "زندہ نہیں رہنا", "جینا نہیں چاہت",
+)
+EMERGENCY = _rx(
+    r"\baag\b.*\blag\b", r"\bfire\b.*\b(?:house|home|building|shop|ghar|lagi|lag)\b", r"\bon fire\b",
+    r"\b(?:is|are|has been|had an?|hua|ho gaya|ho gya|hogaya)\s+(?:an? )?accident", r"\baccident\b.*\b(?:ho|hua|hogaya|gaya|gya)\b",
+    r"\b(?:bleeding|unconscious|not breathing|heart attack|dying|drowning|overdose)\b",
+    r"\b(?:behosh|dil ka daura|saans nahi|khoon beh|doob raha|doob rahi|mar raha|mar rahi)\b",
     r"\b(?:beating me|hitting me|attacking|attacked|kidnap|abduct|rape|maar raha|maar rahi|maar rahe|mar rahe|mar peet|maar peet|tashaddud|agwa)\b",
     r"\b(?:gas leak|gas ki bu|gas ki boo|gas smell|smell of gas|short circuit se aag|current lag gaya|bijli ka jhatka)\b",
     r"\b(?:trapped|phans[ae] hue|phans gaye|phans gae|pani ghar mein|pani ghar me)\b",
@@ -69,8 +74,7 @@ EMERGENCY = _rx(
     r"\b(?:beti|beta|bacha|bachi|bachcha|bachchi|child|son|daughter|kid)\s+(?:is\s+|has been\s+|hai\s+|abhi\s+)?(?:lapata|missing|kho gaya|kho gayi|gum ho gaya|gum ho gayi|ghar nahi aya|ghar nahi ayi)\b",
     r"(?:بیٹی|بیٹا|بچہ|بچی)\s+(?:ابھی\s+)?(?:نہیں مل رہ|لاپتہ|گم ہو گ|کھو گ|گھر نہیں آ)",
     "آگ لگ", "ایکسیڈنٹ ہو", "حادثہ ہو", "بے ہوش", "دل کا دورہ", "سانس نہیں", "خون بہ", "ڈوب رہ", "مر رہ",
-    "خودکشی", "جان دے د", "مرنا چاہت", "خود کو ختم کر", "اپنے آپ کو ختم کر", "اپنی جان لے", "خود کو مار",
-    "خود کو نقصان", "جینے کی کوئی وجہ", "جینے کا کوئی فائدہ", "جینے کا دل نہیں", "زندہ نہیں رہنا", "جینا نہیں چاہت", "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
+    "مار رہا", "مار رہی", "مارپیٹ", "مار پیٹ", "تشدد", "اغوا", "زیادتی",
     "سیلاب میں پھنس", "پھنسے ہوئے", "میں پھنس گئے", "میں پھنس گیا", "میں پھنس گئی", "زلزلہ", "بچاؤ", "فوری مدد", "گیس لیک", "گیس کی بو",
     "کرنٹ لگ", "اگ لگ", "باهه لڳ", "وینه ځي", "ټکر شو", "زخمي", "زخمی", "ایمبولینس بھیج", "ایمبولینس چاہیے",
     "ڈکیتی", "چور گھر", "گولی چل", "گولی لگ", "زہر کھا", "سانپ نے کاٹ", "دورہ پڑ", "جلدی مدد",
@@ -217,6 +221,8 @@ def route_message(text: str) -> Route:
     True
     """
     t = normalise(text)
+    if SELF_HARM.search(t):  # "what if", too: whoever asks gets the helplines
+        return Route(Outcome.HANDOFF, HandoffReason.EMERGENCY, "emergency:self_harm", kind="self_harm")
     if EMERGENCY.search(t) and (not _HYPOTHETICAL.search(t) or _NOW.search(t)):
         return Route(Outcome.HANDOFF, HandoffReason.EMERGENCY, "emergency")
     if SENSITIVE.search(t) and not _COMPLAINT.search(t):

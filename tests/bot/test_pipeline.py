@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import canned
 from bot.errors import InputError
 from bot.pipeline import Pipeline
 from bot.types import HandoffReason, Outcome
@@ -76,6 +77,23 @@ def test_emergency_gives_numbers_from_the_corpus(pipeline: Pipeline) -> None:
     assert reply.handoff_reason is HandoffReason.EMERGENCY
     assert "1122" in reply.answer and "16" in reply.answer
     assert reply.citations[0].service_id == "emergency-helplines"
+
+
+@pytest.mark.parametrize(("message", "lang"), [
+    ("مجھے جینے کی کوئی وجہ نظر نہیں آتی", "ur"),
+    ("I don't want to live anymore", "en"),
+    ("khud ko khatam karna chahta hun", "ur-Latn"),
+])
+def test_self_harm_leads_with_the_mental_health_helpline(pipeline: Pipeline, message: str, lang: str) -> None:
+    """The emergency list in the corpus starts with rescue, police and the fire brigade; someone
+    thinking of ending their life gets the mental-health line first, under a gentler opening."""
+    reply = pipeline.answer(message)
+    assert reply.handoff_reason is HandoffReason.EMERGENCY and reply.rule == "emergency:self_harm"
+    assert reply.language == lang and reply.answer.startswith(canned.SELF_HARM_HEAD[lang])
+    assert reply.answer.index("0311-7786264") < reply.answer.index("1122")
+    assert reply.citations[0].service_id == "emergency-helplines"
+    fire = pipeline.answer("ghar mein aag lag gayi hai")
+    assert fire.answer.index("1122") < fire.answer.index("0311-7786264")  # the usual order otherwise
 
 
 def test_person_requested_in_urdu(pipeline: Pipeline) -> None:

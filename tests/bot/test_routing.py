@@ -131,3 +131,14 @@ def test_look_alikes_of_those_go_on_to_retrieval(text: str) -> None:
 
 def test_greeting_with_a_question_goes_to_retrieval() -> None:
     assert route_message("salam, passport renewal ki fee?").outcome is None
+
+
+@pytest.mark.parametrize("text", [
+    "I want to kill myself", "مجھے جینے کی کوئی وجہ نظر نہیں آتی", "jeene ka dil nahi karta",
+    "agar koi khudkushi ki baat kare to kya karein",  # asked "what if", still given the helplines
+])
+def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
+    route = route_message(text)
+    assert route.reason is HandoffReason.EMERGENCY and route.kind == "self_harm"
+    assert route_message("ghar mein aag lag gayi hai").kind == ""
+
