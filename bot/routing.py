@@ -48,9 +48,9 @@ SELF_HARM = _rx(
     r"\b(?:suicide|kill myself|end my life|want to die|self.?harm|khudkushi|khud ?kushi|jaan de d|mar jana chahta|mar jana chahti)\b",
     r"\b(?:don'?t|do not) want to live\b", r"\bno reason to (?:live|go on)\b", r"\bend it all\b",
     r"\btake my (?:own )?life\b", r"\b(?:hurt|harm) myself\b", r"\bbetter off dead\b",
-    r"\b(?:khud|apne ?aap) ko (?:khatam|khtm|maar|mar|nuqsan)", r"\bapni jaan (?:le|lel|de)",
+    r"\b(?:khud|apne ?aap) ko (?:khatam|khtm|maar|mar|nuqsan)\b", r"\bapni jaan (?:le|de|lena|dena)\b",
     r"\b(?:jeene|jine|jeenay|zinda rehne) (?:ka|ki) (?:koi )?(?:dil|man|mann|wajah|wja|maqsad|faida)\b",
-    r"\b(?:marna|jeena|jina) (?:nahi |nahin |nhi )?chaht[aie]\b",
+    r"\bmarna chaht[aie]\b", r"\b(?:jeena|jina) (?:nahi|nahin|nhi) chaht[aie]\b",
     "خودکشی", "جان دے د", "مرنا چاہت", "خود کو ختم کر", "اپنے آپ کو ختم کر", "اپنی جان لے", "خود کو مار",
     "خود کو نقصان", "جینے کی کوئی وجہ", "جینے کا کوئی فائدہ", "جینے کا دل نہیں", "زندہ نہیں رہنا", "جینا نہیں چاہت",
 )
