@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from retrieval.roman import roman_key
 from retrieval.tokenise import words
 
 WEIGHTS_PATH = Path(__file__).with_name("intent_weights.npz")
@@ -35,6 +36,10 @@ def hashed_ngrams(text: str, dims: int = HASH_DIMS) -> np.ndarray:
     ``dims`` buckets, log-scaled and L2-normalised. Stable across runs (crc32, not ``hash``)."""
     ws = words(text)
     grams = [f"w:{w}" for w in ws] + [f"b:{a} {b}" for a, b in zip(ws, ws[1:], strict=False)]
+    # Roman-Urdu spelling keys (consonant skeletons: kaise / kese / kesy -> "ks"), so that a
+    # spelling the training data never had still shares features with the ones it had
+    keys = [roman_key(w) for w in ws if w.isascii() and w.isalpha() and len(w) > 2]
+    grams += [f"k:{k}" for k in keys] + [f"kb:{a} {b}" for a, b in zip(keys, keys[1:], strict=False)]
     for w in ws:
         padded = f"<{w}>"
         grams += [f"c:{padded[i:i + n]}" for n in (3, 4) for i in range(max(1, len(padded) - n + 1))]

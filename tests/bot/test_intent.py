@@ -267,3 +267,14 @@ def test_section_data_skips_the_files_whose_section_labels_are_not_used() -> Non
     x = np.eye(3, dtype=np.float32)
     xs, sections, sources = section_data(x, examples, np.zeros((0, 3), np.float32), [])
     assert sections == ["fees"] and sources == ["train_questions.jsonl"] and xs.shape == (1, 3)
+
+
+def test_roman_spelling_variants_share_features() -> None:
+    """"kaise / kesy", "shanakhti / shnkhti": the consonant-skeleton keys make a spelling the
+    training data never had overlap with the ones it had, more than the raw n-grams alone do."""
+    from bot.intent import hashed_ngrams
+
+    a, b = hashed_ngrams("shanakhti card kaise banwaun"), hashed_ngrams("shnkhti card kesy bnwaun")
+    unrelated = hashed_ngrams("bijli ka bill zyada aya")
+    assert float(a @ b) > 0.45 > float(a @ unrelated)
+    assert np.array_equal(hashed_ngrams("شناختی کارڈ"), hashed_ngrams("شناختی کارڈ"))  # Urdu script: no keys, stable
