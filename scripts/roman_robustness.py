@@ -11,7 +11,6 @@ version through the full pipeline (the shipped index and models). A measurement 
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -20,6 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from eval.datasets.citizen import CitizenItem, load_citizen  # noqa: E402
 
 CONTRACTIONS = ((r"\bhai\b", "h"), (r"\bkya\b", "kia"), (r"\bke\b", "k"), (r"\bkaise\b", "kesy"),
                 (r"\bchahiye\b", "chahye"), (r"\bnahi\b", "ni"), (r"\bmein\b", "me"), (r"\bhain\b", "hn"),
@@ -38,16 +39,10 @@ def devowel(text: str) -> str:
                     for w in text.split())
 
 
-def questions() -> list[dict[str, object]]:
-    rows = []
-    for path, split in ((ROOT / "eval/data/citizen_questions.jsonl", "tune"),
-                        (ROOT / "eval/data/citizen_validation.jsonl", None)):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            in_split = split is None or row.get("split") == split
-            if in_split and row["lang"] == "ur-Latn" and not row["expected_handoff"]:
-                rows.append(row)
-    return rows
+def questions() -> list[CitizenItem]:
+    tune = load_citizen(ROOT / "eval/data/citizen_questions.jsonl", "tune")
+    validation = load_citizen(ROOT / "eval/data/citizen_validation.jsonl", "validation")
+    return [it for it in tune + validation if it.lang == "ur-Latn" and not it.must_not_answer]
 
 
 def main() -> int:
@@ -62,8 +57,8 @@ def main() -> int:
         "both": lambda t: devowel(whatsapp(t))}
     print(f"{len(rows)} Roman-Urdu answerable questions (tune split + validation set)")
     for name, rewrite in versions.items():
-        replies = [(pipeline.answer(rewrite(str(r["text"]))), r) for r in rows]
-        top1 = sum(reply.service_id in r["expected_services"] for reply, r in replies) / len(rows)  # type: ignore[operator]
+        replies = [(pipeline.answer(rewrite(it.text)), it) for it in rows]
+        top1 = sum(reply.service_id in it.expected_services for reply, it in replies) / len(rows)
         answered = sum(reply.outcome.value == "answered" for reply, _ in replies) / len(rows)
         print(f"  {name:15s} top-1 {top1:.3f}  answered {answered:.3f}")
     return 0
