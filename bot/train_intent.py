@@ -182,14 +182,9 @@ def cross_validate(x: np.ndarray, examples: list[Example], xs: np.ndarray, secti
     p_ans = np.asarray([p["answerable"] for p in out_of_fold_scope(x, examples, folds)])
     print(f"{folds}-fold cross-validation on the training data ({len(examples)} messages):")
     print("\n".join(scope_report(p_ans, [e.scope for e in examples])))
-    fold = np.random.default_rng(0).integers(0, folds, len(sections))
-    hit = np.zeros(len(sections), bool)
-    for f in range(folds):
-        tr = fold != f
-        model = fit_section(xs[tr], [s for s, m in zip(sections, tr, strict=True) if m])
-        for i in np.flatnonzero(~tr):
-            probs = model.probabilities(xs[i])
-            hit[i] = max(probs, key=probs.__getitem__) == sections[i]
+    probs = out_of_fold(xs, lambda train: fit_section(xs[train], [s for s, m in zip(sections, train, strict=True)
+                                                                  if m]), folds)
+    hit = np.asarray([max(p, key=p.__getitem__) == s for p, s in zip(probs, sections, strict=True)])
     service = out_of_fold_service(x, examples, folds)
     idx, labels, _ = service_labels(examples)
     top1 = [max(service[i], key=service[i].__getitem__) in examples[i].services for i in idx]
