@@ -185,7 +185,8 @@ class Pipeline:
         assert self.retriever is not None
         cfg = self.config.answer
         hits = self.retriever.search(query, query_vec)
-        services = rank_services(hits, service_probs, cfg.service_prior_weight)
+        keywords = self.vocab.keyword_evidence(query) if cfg.keyword_weight > 0 else None
+        services = rank_services(hits, service_probs, cfg.service_prior_weight, keywords, cfg.keyword_weight)
         return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin, scope,
                                  section_probs, (cfg.section_retrieval_weight, cfg.section_cue_weight))
 

@@ -12,26 +12,40 @@ from retrieval.tokenise import tokenise, words
 from retrieval.types import Hit
 
 
-def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
-                  weight: float = 0.0) -> list[ServiceCandidate]:
+def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None, weight: float = 0.0,
+                  keywords: Mapping[str, float] | None = None, keyword_weight: float = 0.0) -> list[ServiceCandidate]:
     """Services ordered by their best passage's fused score (hits arrive best first), plus, given the
-    service classifier's probabilities ``prior``, ``weight`` times log P(service | message). A service
-    the classifier never saw (added to the corpus since) gets the uniform probability 1/n, as if the
-    classifier had no opinion of it: it can still win on retrieval, but a service the classifier is
-    sure of outranks it by up to ``weight`` x log n."""
+    service classifier's probabilities ``prior``, ``weight`` times log P(service | message), plus
+    ``keyword_weight`` times the service's keyword evidence (``ServiceVocabulary.keyword_evidence``).
+    A service the classifier never saw (added to the corpus since) gets the uniform probability 1/n,
+    as if the classifier had no opinion of it: it can still win on retrieval, but a service the
+    classifier is sure of outranks it by up to ``weight`` x log n."""
     best: dict[str, ServiceCandidate] = {}
     for hit in hits:
         sid = hit.passage.service_id
         if sid not in best:
             best[sid] = ServiceCandidate(sid, hit.score, hit.passage.section, hit.passage.doc_id)
-    if not prior or weight <= 0:
+    use_prior = bool(prior) and weight > 0
+    use_keywords = bool(keywords) and keyword_weight > 0
+    if not use_prior and not use_keywords:
         return list(best.values())
-    uniform = 1.0 / len(prior)
-    return sorted(
-        (ServiceCandidate(c.service_id, c.score + weight * math.log(prior.get(c.service_id, uniform) + 1e-4),
-                          c.best_section, c.best_doc_id) for c in best.values()),
-        key=lambda c: -c.score,
-    )
+    uniform = 1.0 / len(prior) if prior else 1.0
+
+    def score(c: ServiceCandidate) -> float:
+        out = c.score
+        if use_prior and prior:
+            out += weight * math.log(prior.get(c.service_id, uniform) + 1e-4)
+        if use_keywords and keywords:
+            out += keyword_weight * keywords.get(c.service_id, 0.0)
+        return out
+
+    return sorted((ServiceCandidate(c.service_id, score(c), c.best_section, c.best_doc_id) for c in best.values()),
+                  key=lambda c: -c.score)
+
+
+def match_keys(text: str) -> frozenset[str]:
+    """The content words of ``text`` as match keys: Latin words by spelling key, others normalised."""
+    return frozenset(roman_key(w) if w.isascii() else w for w in tokenise(text))
 
 
 class ServiceVocabulary:
@@ -48,6 +62,33 @@ class ServiceVocabulary:
         # the names citizens use for each service: the documents' keyword phrases, normalised
         self._names = {" ".join(words(k)) for d in data.documents.values() for k in d.keywords if words(k)}
         self._longest = max((n.count(" ") + 1 for n in self._names), default=0)
+        # the same phrases as sets of match keys, with the services that list them, and each key's
+        # rarity among services (a key every service lists, like "card", proves little)
+        phrases: dict[frozenset[str], set[str]] = {}
+        for d in data.documents.values():
+            for k in d.keywords:
+                if keys := match_keys(k):
+                    phrases.setdefault(keys, set()).add(d.service_id)
+        holders: dict[str, set[str]] = {}
+        for keys, owners in phrases.items():
+            for key in keys:
+                holders.setdefault(key, set()).update(owners)
+        n = len({d.service_id for d in data.documents.values()})
+        idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
+        self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in phrases.items()]
+
+    def keyword_evidence(self, text: str) -> dict[str, float]:
+        """Per service, how specific the most specific of its keyword phrases is that the message
+        contains, word order and filler words aside and Latin words by spelling key ("nayi bike ki
+        registration" contains "bike registration", and "licens paka" "pakka license"): the sum over the
+        phrase's words of log(services / services whose keywords have the word)."""
+        found = match_keys(text)
+        out: dict[str, float] = {}
+        for keys, owners, weight in self._phrases:
+            if keys <= found:
+                for sid in owners:
+                    out[sid] = max(out.get(sid, 0.0), weight)
+        return out
 
     def names_a_service(self, text: str) -> bool:
         """Does the message contain a keyword phrase of some service ("bay form", "بی فارم")?"""

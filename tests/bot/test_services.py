@@ -1,0 +1,69 @@
+"""Service ranking evidence from the documents' keyword phrases (bot/services.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bot.services import ServiceVocabulary, match_keys, rank_services
+from retrieval.types import Document, Hit, Passage, Section, Signals
+
+
+def _doc(service_id: str, keywords: tuple[str, ...]) -> Document:
+    return Document(doc_id=f"{service_id}.en", service_id=service_id, lang="en", title=service_id,
+                    department="d", url="https://example.gov.pk", sections=(Section("overview", "x"),),
+                    keywords=keywords)
+
+
+def _vocabulary(*docs: Document) -> ServiceVocabulary:
+    data = SimpleNamespace(passages=[], bm25_tokens=[], roman_tokens=[], documents={d.doc_id: d for d in docs})
+    return ServiceVocabulary(data)  # type: ignore[arg-type]
+
+
+VOCAB = _vocabulary(
+    _doc("vehicle-registration", ("bike registration", "gari ki registration", "number plate")),
+    _doc("birth-registration", ("birth registration", "پیدائش کا اندراج", "b form")),
+    _doc("licence", ("driving license", "pakka license", "b form")),
+)
+
+
+def test_match_keys_fold_spellings_and_drop_filler_words() -> None:
+    assert match_keys("Bike KI registration") == match_keys("baik registraton")
+    assert match_keys("pakka license") == match_keys("paka licennse")
+    assert match_keys("کا اندراج") == frozenset({"اندراج"})
+
+
+def test_keyword_evidence_needs_every_word_of_a_phrase_in_any_order() -> None:
+    evidence = VOCAB.keyword_evidence("nayi bike ki registration fees kitni hai punjab me")
+    assert set(evidence) == {"vehicle-registration"}
+    assert VOCAB.keyword_evidence("registration kaise hoti hai") == {}  # one word of two proves nothing
+    assert set(VOCAB.keyword_evidence("licens paka kesay banwaun")) == {"licence"}
+    assert set(VOCAB.keyword_evidence("بچے کی پیدائش کا اندراج")) == {"birth-registration"}
+
+
+def test_keyword_evidence_weighs_words_by_how_few_services_list_them() -> None:
+    # "registration" is listed by two services of three, "bike" by one: the phrase that needs the
+    # rarer word is the stronger evidence, and a phrase every holder shares ("b form") is weak
+    bike = VOCAB.keyword_evidence("bike registration")["vehicle-registration"]
+    shared = VOCAB.keyword_evidence("b form")
+    assert set(shared) == {"birth-registration", "licence"}
+    assert bike > shared["licence"] > 0
+
+
+def _hit(service: str, score: float) -> Hit:
+    passage = Passage(passage_id=0, doc_id=f"{service}.en", service_id=service, lang="en", section="fees",
+                      title="t", text="x")
+    return Hit(passage=passage, score=score, signals=Signals(fused=score))
+
+
+def test_rank_services_adds_weighted_keyword_evidence() -> None:
+    hits = [_hit("birth-registration", 2.0), _hit("vehicle-registration", 1.5)]
+    evidence = {"vehicle-registration": 1.2}
+    assert [c.service_id for c in rank_services(hits, keywords=evidence)] == ["birth-registration",
+                                                                               "vehicle-registration"]
+    ranked = rank_services(hits, keywords=evidence, keyword_weight=0.5)
+    assert [c.service_id for c in ranked] == ["vehicle-registration", "birth-registration"]
+    assert ranked[0].score == pytest.approx(1.5 + 0.5 * 1.2)
+    both = rank_services(hits, {"birth-registration": 0.5, "vehicle-registration": 0.5}, 1.0, evidence, 0.5)
+    assert both[0].service_id == "vehicle-registration"
