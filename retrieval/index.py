@@ -25,7 +25,7 @@ from models.embedders import Embedder
 from retrieval.cache import EmbeddingCache, TextCache
 from retrieval.chunking import chunk_document, sentence_windows, split_sentences
 from retrieval.documents import Skipped, load_documents
-from retrieval.roman import UrduRomaniser, char_ngrams, roman_keys, romaniser_id
+from retrieval.roman import ROMAN_KEY_VERSION, UrduRomaniser, char_ngrams, roman_keys, romaniser_id
 from retrieval.tokenise import tokenise
 from retrieval.types import Document, Passage, Section
 
@@ -169,7 +169,8 @@ def corpus_fingerprint(corpus_dir: Path, embedder_id: str, settings: IndexSettin
     """Hash of every corpus file's path and bytes plus what shapes the index (the romaniser's id
     too: a changed loanword list changes the Roman shadow and the Roman-Urdu answers)."""
     h = hashlib.sha256(
-        f"{FORMAT_VERSION}|{embedder_id}|{romaniser_id()}|{sorted(asdict(settings).items())}".encode())
+        f"{FORMAT_VERSION}|{embedder_id}|{romaniser_id()}|key{ROMAN_KEY_VERSION}|{sorted(asdict(settings).items())}"
+        .encode())
     for path in sorted(p for p in corpus_dir.rglob("*") if p.is_file()):
         h.update(path.relative_to(corpus_dir).as_posix().encode())
         h.update(hashlib.sha256(path.read_bytes()).digest())

@@ -9,6 +9,8 @@ then match despite the variants. The choice is measured in docs/benchmarks.md (D
 'shnkht'
 >>> roman_key("shanaakhti") == roman_key("shnakhti")
 True
+>>> roman_key("licence") == roman_key("license") == roman_key("lisense")
+True
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ _FOLDS = (
     ("dh", "d"), ("th", "t"), ("bh", "b"), ("gh", "g"), ("jh", "j"), ("rh", "r"), ("zh", "z"),
     ("z", "z"), ("y", "i"),
 )
+_SOFT_C = re.compile(r"c(?=[eiy])")  # the c of English loanwords before e, i, y sounds as s: licence, police, office
 _VOWELS = re.compile(r"[aeiou]+")
+# Bump when roman_key changes: the index's Roman tokens are built with it (retrieval/index.py fingerprint).
+ROMAN_KEY_VERSION = 2
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -38,7 +43,7 @@ def roman_key(word: str) -> str:
 
     A word that is only vowels keeps its first letter so that "aao" and "o" stay words.
     """
-    w = word.lower()
+    w = _SOFT_C.sub("s", word.lower().replace("ck", "k"))
     for a, b in _FOLDS:
         w = w.replace(a, b)
     w = _REPEATS.sub(r"\1", w)

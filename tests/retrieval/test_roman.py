@@ -5,6 +5,10 @@ def test_spelling_variants_share_a_key() -> None:
     assert roman_key("shanakhti") == roman_key("shanakhtee") == roman_key("shnakhti")
     assert roman_key("karwaon") == roman_key("karvaun")
     assert roman_key("tajdeed") == roman_key("tajdid")
+    # the c of English loanwords before e, i, y is an s, as uromanizer writes the Urdu spelling
+    assert roman_key("licence") == roman_key("license") == roman_key("lisence") == roman_key("laisens")
+    assert roman_key("police") == roman_key("polis") and roman_key("office") == roman_key("ofis")
+    assert roman_key("card") == roman_key("kard") and roman_key("chori") != roman_key("sori")
 
 
 def test_different_words_differ() -> None:
