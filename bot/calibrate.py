@@ -31,13 +31,13 @@ def examples(pipeline, rows: list[Example], x: np.ndarray,  # type: ignore[no-un
              scope: list[dict[str, float]],
              service: list[dict[str, float]] | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """Features, labels (top service right) and whether each message is answerable at all, for the
-    messages that reach the confidence model; plus how many must-not-answer messages the rules or
-    the sure classifier hand off before it."""
+    messages that reach the confidence model; plus how many must-not-answer messages the rules, the
+    uncovered-services registry or the sure classifier hand off before it."""
     xs, ys, answerable, caught = [], [], [], 0
     threshold = pipeline.config.answer.scope_threshold
     for i, (row, feats, probs) in enumerate(zip(rows, x, scope, strict=True)):
         sure = max(v for k, v in probs.items() if k != "answerable") >= threshold
-        if route_message(row.text).outcome is not None or sure:
+        if route_message(row.text).outcome is not None or pipeline._uncovered(row.text).outcome is not None or sure:
             caught += row.scope != "answerable"
             continue  # decided before the confidence model
         guess = detect_language(row.text)

@@ -86,6 +86,23 @@ EMERGENCY_TAIL: dict[Lang, str] = {
     "ur-Latn": "Ek numainda bhi is guftagu ko dekh raha hai.",
 }
 
+# A service the corpus does not cover (corpora/uncovered.yaml): {name}, and {who} when known.
+UNCOVERED: dict[Lang, str] = {
+    "ur": "معذرت، میرے پاس {name} کے بارے میں تصدیق شدہ معلومات ابھی نہیں ہیں۔",
+    "en": "Sorry, I don't have verified information about {name} yet.",
+    "ur-Latn": "Maazrat, mere paas {name} ke baare mein tasdeeq shuda maloomat abhi nahi hain.",
+}
+UNCOVERED_WHO: dict[Lang, str] = {
+    "ur": "یہ کام {who} کرتا ہے۔",
+    "en": "It is handled by {who}.",
+    "ur-Latn": "Yeh kaam {who} karta hai.",
+}
+UNCOVERED_TAIL: dict[Lang, str] = {
+    "ur": "آپ کا سوال ایک نمائندے کو بھیجا جا رہا ہے جو آپ کی رہنمائی کرے گا۔",
+    "en": "I am passing your question to a person who can guide you.",
+    "ur-Latn": "Aap ka sawal ek numainde ko bheja ja raha hai jo aap ki rehnumai karega.",
+}
+
 CLARIFY: dict[Lang, str] = {
     "ur": "آپ کس بارے میں پوچھ رہے ہیں؟",
     "en": "Which of these do you mean?",

@@ -24,6 +24,8 @@ from bot import canned
 from bot.compose import Composed, compose_answer, doc_for, section_text
 from bot.confidence import ConfidenceModel, assess_confidence, scope_logit
 from bot.config import Config
+from bot.coverage import FILE_NAME as UNCOVERED_FILE
+from bot.coverage import Uncovered, load_uncovered
 from bot.errors import InputError
 from bot.guardrails import generate_or_fallback
 from bot.intent import IntentModels, featurise
@@ -90,6 +92,7 @@ class Pipeline:
         self.memory: Memory = memory or SessionMemory()
         self._data_loader = data_loader or (lambda: load_data(config.resolve(config.index.path)))
         self.retriever: HybridRetriever | None = None
+        self.uncovered = Uncovered()
         self.confidence_model = ConfidenceModel.load()
         self.intents = _intents_for(self.embedder.id)
         self.generator = make_generator(config.generator, config.root)  # None unless configured
@@ -101,7 +104,9 @@ class Pipeline:
         if self.generator is not None:
             self.generator.load()
         self.vocab = ServiceVocabulary(data)
-        self.departments = load_departments(self.config.resolve(self.config.corpus.path) / "departments.yaml")
+        corpus = self.config.resolve(self.config.corpus.path)
+        self.departments = load_departments(corpus / "departments.yaml")
+        self.uncovered = load_uncovered(corpus / UNCOVERED_FILE)
         self.retriever = retriever  # swapped last: a reload never exposes a half-built pipeline
 
     @property
@@ -142,19 +147,22 @@ class Pipeline:
                              guess: LanguageGuess) -> tuple[Route, Assessment | None]:
         """Where no rule fired: the message classifier's view, then retrieval. A message the
         classifier is sure the bot must not answer is handed off with that reason (its rule names the
-        classifier and its probability), except an "off-topic" one that names one of our services or
-        that the corpus answers with confidence ``scope_overrule``. Less sure, the classifier's
-        log-odds enter the confidence model instead."""
+        classifier and its probability); else a message naming a service the corpus does not cover is
+        handed off as out of scope (``_uncovered``). An "off-topic" one that names one of our services
+        or that the corpus answers with confidence ``scope_overrule`` goes on. Less sure, the
+        classifier's log-odds enter the confidence model instead."""
         assert self.retriever is not None, "Pipeline.load() was not called"
         query_vec = self.retriever.embed_query(text)
         x = featurise(text, query_vec)
         scope = self._scope(x, text, state)
         route = self._classify(scope)
         off_topic = route.reason is HandoffReason.OUT_OF_SCOPE
+        if route.outcome is not None and not off_topic:
+            return route, None  # sure of an emergency, a harmful request, a personal case
+        if (uncovered := self._uncovered(text)).outcome is not None:
+            return uncovered, None
         if off_topic and (names_service(text) or self.vocab.names_a_service(text)):
             route = CONTINUE
-        if route.outcome is not None and not off_topic:
-            return route, None
         pending = state.pending_section if state.options else None
         asked = detect_section(text) or pending
         probs = self.intents.section.probabilities(x) if self.intents is not None and not pending else None
@@ -168,6 +176,17 @@ class Pipeline:
         if likeliest != "answerable":
             assessment = replace(assessment, likely_reason=HandoffReason(likeliest))
         return route, assessment
+
+    def _uncovered(self, text: str) -> Route:
+        """A handoff when the message names a service the corpus does not cover (bot/coverage.py),
+        unless it also names a covered one elsewhere ("vehicle transfer ke liye succession
+        certificate": retrieval decides). "arms license renewal" names none elsewhere: the covered
+        "license renewal" overlaps the uncovered "arms license"."""
+        found = self.uncovered.match(text)
+        if found is None or self.vocab.names_a_service_outside(text, found.span):
+            return CONTINUE
+        sid = found.service.service_id
+        return Route(Outcome.HANDOFF, HandoffReason.OUT_OF_SCOPE, rule=f"uncovered:{sid}", kind=sid)
 
     def _classify(self, scope: dict[str, float]) -> Route:
         """A handoff for the likeliest must-not-answer reason when its probability reaches
@@ -292,6 +311,11 @@ class Pipeline:
         citations: tuple[Citation, ...] = ()
         if route.reason is HandoffReason.EMERGENCY:
             answer, citations = self._emergency_answer(lang, self_harm=route.kind == "self_harm")
+        elif route.reason is HandoffReason.OUT_OF_SCOPE and (gap := self.uncovered.get(route.kind)):
+            answer = canned.UNCOVERED[lang].format(name=gap.name[lang])
+            if gap.handled_by:
+                answer += " " + canned.UNCOVERED_WHO[lang].format(who=gap.handled_by[lang])
+            answer += " " + canned.UNCOVERED_TAIL[lang]
         elif route.reason is HandoffReason.PERSONAL_CASE:
             extra = self._tracking_help(text, lang, guess)
             if extra:

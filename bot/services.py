@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from bot.coverage import find_run, phrase_keys
 from bot.types import ServiceCandidate
 from retrieval.index import IndexData
 from retrieval.roman import roman_key
@@ -44,8 +45,8 @@ def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
 
 
 def match_keys(text: str) -> frozenset[str]:
-    """The content words of ``text`` as match keys: Latin words by spelling key, others normalised."""
-    return frozenset(roman_key(w) if w.isascii() else w for w in tokenise(text))
+    """The content words of ``text`` as a set of ``word_key``s."""
+    return frozenset(phrase_keys(text))
 
 
 class ServiceVocabulary:
@@ -65,22 +66,34 @@ class ServiceVocabulary:
         # the same phrases as sets of match keys, with the services that list them, and each key's
         # rarity among services (a key every service lists, like "card", proves little)
         phrases: dict[frozenset[str], set[str]] = {}
+        runs: set[tuple[str, ...]] = set()
         for d in data.documents.values():
             for k in d.keywords:
-                if keys := match_keys(k):
-                    phrases.setdefault(keys, set()).add(d.service_id)
+                if run := phrase_keys(k):
+                    phrases.setdefault(frozenset(run), set()).add(d.service_id)
+                    runs.add(run)
         holders: dict[str, set[str]] = {}
         for keys, owners in phrases.items():
             for key in keys:
                 holders.setdefault(key, set()).update(owners)
         n = len({d.service_id for d in data.documents.values()})
         idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
+        # the phrases that name one service on their own: two words or more, or one word at most two
+        # services list ("renewal", "fee" or "nadra" alone name none)
+        self._runs = {r for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2}
         self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in phrases.items()]
+
+    def names_a_service_outside(self, text: str, span: tuple[int, int]) -> bool:
+        """Does a keyword phrase that names one service on its own occur, as a run of words, in
+        ``phrase_keys(text)`` wholly before or after ``span``?"""
+        keys = phrase_keys(text)
+        before, after = keys[:span[0]], keys[span[1]:]
+        return any(find_run(part, run) is not None for run in self._runs for part in (before, after) if part)
 
     def keyword_evidence(self, text: str) -> dict[str, float]:
         """Per service, how specific the most specific of its keyword phrases is that the message
         contains, word order and filler words aside and Latin words by spelling key ("nayi bike ki
-        registration" contains "bike registration", and "licens paka" "pakka license"): the sum over the
+        registration" contains "bike registration", and "licens pakka" "pakka license"): the sum over the
         phrase's words of log(services / services whose keywords have the word)."""
         found = match_keys(text)
         out: dict[str, float] = {}

@@ -31,16 +31,32 @@ def validate_corpus(root: Path, today: dt.date | None = None) -> list[str]:
     problems: list[str] = []
     departments = _department_ids(root / "departments.yaml", problems)
     langs_by_service: dict[str, set[str]] = defaultdict(set)
+    keywords: list[tuple[str, str]] = []
     files = sorted((root / "services").glob("*.md"))
     if not files:
         problems.append(f"{root / 'services'}: no service documents (*.md) found")
     for path in files:
         problems.extend(_validate_file(path, departments, today, langs_by_service))
+        keywords.extend(_keywords(path))
     for service, langs in sorted(langs_by_service.items()):
         for missing in sorted(set(LANGS) - langs):
             problems.append(f"{root / 'services'}/{service}.{missing}.md: missing — every service needs both "
                             f"languages ({', '.join(LANGS)})")
+    from bot.coverage import FILE_NAME, uncovered_problems
+
+    problems.extend(uncovered_problems(root / FILE_NAME, keywords))
     return problems
+
+
+def _keywords(path: Path) -> list[tuple[str, str]]:
+    """(service_id, keyword) pairs of a service document; nothing where its front matter is broken
+    (reported by ``_validate_file``)."""
+    try:
+        meta, _ = split_front_matter(path.read_text(encoding="utf-8"), path)
+    except (CorpusError, OSError, UnicodeDecodeError):
+        return []
+    kws = meta.get("keywords")
+    return [(str(meta.get("service_id")), str(k)) for k in kws] if isinstance(kws, list) else []
 
 
 def _department_ids(path: Path, problems: list[str]) -> set[str]:

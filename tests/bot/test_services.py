@@ -25,12 +25,14 @@ VOCAB = _vocabulary(
     _doc("vehicle-registration", ("bike registration", "gari ki registration", "number plate")),
     _doc("birth-registration", ("birth registration", "پیدائش کا اندراج", "b form")),
     _doc("licence", ("driving license", "pakka license", "b form")),
+    _doc("vaccination", ("EPI", "polio drops")),
 )
 
 
 def test_match_keys_fold_spellings_and_drop_filler_words() -> None:
-    assert match_keys("Bike KI registration") == match_keys("baik registraton")
-    assert match_keys("pakka license") == match_keys("paka licennse")
+    assert match_keys("Bike KI registration") == match_keys("bike registraton")
+    assert match_keys("baik") != match_keys("bike")  # a key under three letters must match as written
+    assert match_keys("pakka license") == match_keys("pakka lisence")
     assert match_keys("کا اندراج") == frozenset({"اندراج"})
 
 
@@ -38,8 +40,15 @@ def test_keyword_evidence_needs_every_word_of_a_phrase_in_any_order() -> None:
     evidence = VOCAB.keyword_evidence("nayi bike ki registration fees kitni hai punjab me")
     assert set(evidence) == {"vehicle-registration"}
     assert VOCAB.keyword_evidence("registration kaise hoti hai") == {}  # one word of two proves nothing
-    assert set(VOCAB.keyword_evidence("licens paka kesay banwaun")) == {"licence"}
+    assert set(VOCAB.keyword_evidence("licens pakka kesay banwaun")) == {"licence"}
     assert set(VOCAB.keyword_evidence("بچے کی پیدائش کا اندراج")) == {"birth-registration"}
+
+
+def test_a_word_whose_spelling_key_is_short_must_match_as_written() -> None:
+    # "EPI" reduces to "p", as do "app" and "pay": by key it would match nearly any message
+    assert "vaccination" not in VOCAB.keyword_evidence("app se pay kar sakte hain")
+    assert "vaccination" in VOCAB.keyword_evidence("bachay ko polio ke drops")
+    assert "vaccination" in VOCAB.keyword_evidence("EPI center kahan hai")
 
 
 def test_keyword_evidence_weighs_words_by_how_few_services_list_them() -> None:
