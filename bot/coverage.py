@@ -14,9 +14,10 @@ transfer ke liye succession certificate") goes on to retrieval (bot/pipeline.py)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 import yaml
 
@@ -24,6 +25,7 @@ from bot.errors import CorpusError
 from retrieval.roman import roman_key
 from retrieval.tokenise import tokenise
 
+T = TypeVar("T")
 LANGS = ("en", "ur", "ur-Latn")
 FILE_NAME = "uncovered.yaml"
 
@@ -63,6 +65,7 @@ class Uncovered:
     def __init__(self, services: Sequence[UncoveredService] = ()) -> None:
         self.services = tuple(services)
         self._by_id = {s.service_id: s for s in self.services}
+        self._by_first = PhraseIndex((phrase, s) for s in self.services for phrase in s.phrases)
 
     def __len__(self) -> int:
         return len(self.services)
@@ -72,17 +75,28 @@ class Uncovered:
 
     def match(self, text: str) -> UncoveredMatch | None:
         """The entry with the longest (most specific) phrase in the message, and where it is."""
-        if not self.services:
-            return None
-        keys = phrase_keys(text)
         best: UncoveredMatch | None = None
-        for service in self.services:
-            for phrase in service.phrases:
-                if best is not None and len(phrase) <= best.span[1] - best.span[0]:
-                    continue
-                if (at := find_run(keys, phrase)) is not None:
-                    best = UncoveredMatch(service, (at, at + len(phrase)))
+        for start, phrase, service in self._by_first.find(phrase_keys(text)):
+            if best is None or len(phrase) > best.span[1] - best.span[0]:
+                best = UncoveredMatch(service, (start, start + len(phrase)))
         return best
+
+
+class PhraseIndex(Generic[T]):
+    """Phrases (tuples of keys) with a payload each, looked up by their first key."""
+
+    def __init__(self, items: Iterable[tuple[tuple[str, ...], T]]) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+        for phrase, payload in items:
+            if phrase:
+                self._by_first.setdefault(phrase[0], []).append((phrase, payload))
+
+    def find(self, keys: Sequence[str]) -> Iterator[tuple[int, tuple[str, ...], T]]:
+        """(start, phrase, payload) of every phrase occurring in ``keys`` as a run."""
+        for i, key in enumerate(keys):
+            for phrase, payload in self._by_first.get(key, ()):
+                if tuple(keys[i:i + len(phrase)]) == phrase:
+                    yield i, phrase, payload
 
 
 def find_run(keys: Sequence[str], phrase: Sequence[str]) -> int | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from bot.coverage import find_run, phrase_keys
+from bot.coverage import PhraseIndex, phrase_keys
 from bot.types import ServiceCandidate
 from retrieval.index import IndexData
 from retrieval.roman import roman_key
@@ -80,15 +80,14 @@ class ServiceVocabulary:
         idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
         # the phrases that name one service on their own: two words or more, or one word at most two
         # services list ("renewal", "fee" or "nadra" alone name none)
-        self._runs = {r for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2}
+        self._runs = PhraseIndex((r, None) for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2)
         self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in phrases.items()]
 
     def names_a_service_outside(self, text: str, span: tuple[int, int]) -> bool:
         """Does a keyword phrase that names one service on its own occur, as a run of words, in
         ``phrase_keys(text)`` wholly before or after ``span``?"""
         keys = phrase_keys(text)
-        before, after = keys[:span[0]], keys[span[1]:]
-        return any(find_run(part, run) is not None for run in self._runs for part in (before, after) if part)
+        return any(start + len(run) <= span[0] or start >= span[1] for start, run, _ in self._runs.find(keys))
 
     def keyword_evidence(self, text: str) -> dict[str, float]:
         """Per service, how specific the most specific of its keyword phrases is that the message
