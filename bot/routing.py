@@ -84,7 +84,7 @@ EMERGENCY = _rx(
 HUMAN = _rx(
     r"\b(?:human|real person|a person|representative|customer (?:care|service)|call (?:centre|center))\b",
     r"^\W*(?:agent|operator)\W*(?:please|plz|pls)?\W*$",
-    r"\b(?:talk|speak|connect|transfer)\b.*\b(?:someone|somebody|person|staff|officer|agent|operator)\b",
+    r"\b(?:talk|speak|connect|transfer (?:me|my call|the call|this (?:chat|call)))\b.*\b(?:someone|somebody|person|staff|officer|agent|operator)\b",
     r"\b(?:insaan|insan|banday?|admi|aadmi|namainda|numainda|nu?maind[ae]|agent|operator)\b.*\b(?:baat|bat|rabta|connect|milao|milaen)\b",
     r"\b(?:kisi|kisi se)\b.*\b(?:baat|bat)\b.*\b(?:karn|krn|karw|krw|karao|krao|karni|krni)",
     "نمائندے", "نمائندہ", "انسان سے", "ایجنٹ سے بات", "ایجنٹ سے رابطہ", "کسی افسر", "کسی سے بات", "آپریٹر", "بندے سے بات", "آدمی سے بات",
@@ -165,15 +165,18 @@ _LOOK_UP = _rx(
     "چیک", "تصدیق کر", "دیکھ", "بتائیں", "بتا دیں", "کیا بنا", "کہاں تک", "یا نہیں", "منظور", "ابھی تک",
 )
 FOREIGN = _rx(
-    r"\b(?:uk|u\.k\.|british|us|usa|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|passport|aadhaar|aadhar|emirates id|social security|driving licen[cs]e|licen[cs]e|pr|residence|tax return|nin)\b",
+    # not "us" or "pr": in Roman Urdu they are "that" ("us se passport ban jayega?") and "on" ("pr")
+    r"\b(?:uk|u\.k\.|british|usa|u\.s\.a?|america|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|passport|aadhaar|aadhar|emirates id|social security|driving licen[cs]e|licen[cs]e|pr card|permanent residen\w*|residence|tax return|nin)\b",
     r"\b(?:aadhaar|aadhar|iqama|green card|emirates id|social security number|nhs|schengen)\b",
+    r"\bus (?:visa|passport|citizenship|nationality|green card|embassy|consulate|immigration)\b",
+    r"\b(?:canada|canadian|australia|australian|uk|usa|america|new zealand)(?: (?:ki|ka|ke|ke liye))? pr\b",
     "ویزا", "اقامہ", "گرین کارڈ", "آدھار",
     "(?:کینیڈا|امریکہ|برطانیہ|انگلینڈ|آسٹریلیا|بھارت|انڈیا|دبئی|سعودی|جرمنی|چین).*(?:امیگریشن|شہریت|ویزا|اقامہ|پی آر)",
 )
 # Pakistani services people need *for* going abroad (a police certificate for a Saudi visa) are ours.
 _PAKISTANI = _rx(
-    r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani|police|character certificate|clearance certificate|attestation|attest|apostille|hec|ibcc|mofa|equivalence|driving permit|idp)\b",
-    "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر",
+    r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani|police|character certificate|clearance certificate|attestation|attest|apostille|hec|ibcc|mofa|equivalence|driving permit|idp|international driving|frc|family registration|b.?form)\b",
+    "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر", "ب فارم", "فیملی رجسٹریشن",
 )
 OFF_TOPIC = _rx(
     r"\b(?:cricket|match|score|psl|world cup|football|hockey|weather|mausam|temperature|rain forecast|recipe|biryani|cook|poem|poetry|shayari|shair|ghazal|joke|latifa|song|gaana|gana|movie|film|drama|actor|actress)\b",
@@ -194,8 +197,9 @@ OFF_TOPIC = _rx(
     "پکانے", "بنانے کی ترکیب", "نوکری", "ملازمت", "بھرتی", "قرضہ", "لاٹری", "پرائز بانڈ", "فتویٰ", "دوائی", "بخار",
 )
 _SERVICE_WORDS = _rx(
-    r"\b(?:cnic|nicop|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest)\w*\b",
+    r"\b(?:cnic|nicop|poc|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest|protector)\w*\b",
     "شناختی", "پاسپورٹ", "ب فارم", "ٹیکس", "لائسنس", "بل$", "بجلی", "گیس", "سم$", "ڈومیسائل", "فرد$", "رجسٹری", "پنشن",
+    "پولیس", "پروٹیکٹر",
 )
 GREETING = _rx(
     r"^(?:hi+|hello|hey|salam|salaam|slam|aoa|a\.o\.a|assalam|asalam|assalamu|assalam o alaikum|asalam o alaikum|assalamualaikum|good (?:morning|evening|afternoon))\b",

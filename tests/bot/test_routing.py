@@ -142,3 +142,35 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     assert route.reason is HandoffReason.EMERGENCY and route.kind == "self_harm"
     assert route_message("ghar mein aag lag gayi hai").kind == ""
 
+
+
+@pytest.mark.parametrize("text", [
+    # Roman Urdu "us" is "that"/"him", not the USA; "pr" is "on"
+    "meri beti 13 saal ki hai purana b form hai kya us se passport ban jayega",
+    "mera bhai hai us ka passport renew karwana hai",
+    # Pakistani services people need for going abroad
+    "dubai ghoomne ja rahe hain international driving license kaise banwaun",
+    "Which FRC do I need for UK spouse visa?",
+    "saudia ka job visa laga hai protector kaise karwaun",
+    "دبئی میں نوکری کرتا ہوں، کیا والد صاحب میری جگہ پولیس سرٹیفکیٹ کے لیے درخواست دے سکتے ہیں",
+    "can a poc holder vote in pakistan elections",
+    # buying from someone is not asking for a person
+    "how to transfer car in my name after buying from someone in lahore",
+])
+def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
+    assert route_message(text).outcome is None
+
+
+@pytest.mark.parametrize("text", [
+    "US visa interview mein kya questions poochte hain",
+    "can i get an earlier us visa interview date",
+    "canada ki pr ke liye ielts me kitne band chahiye",
+    "UK passport renewal fee for my son",
+])
+def test_other_countries_services_are_still_foreign(text: str) -> None:
+    route = route_message(text)
+    assert route.reason is HandoffReason.OUT_OF_SCOPE and route.rule == "foreign_service"
+
+
+def test_transfer_me_to_someone_still_asks_for_a_person() -> None:
+    assert route_message("please transfer me to someone from NADRA").reason is HandoffReason.USER_REQUESTED
