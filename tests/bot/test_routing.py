@@ -156,6 +156,9 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     "can a poc holder vote in pakistan elections",
     # buying from someone is not asking for a person
     "how to transfer car in my name after buying from someone in lahore",
+    # an overseas Pakistani's own passport: the country says where they live, not whose passport
+    "dubai mein hoon passport renew karwana hai",
+    "I live in Canada, how do I renew my passport",
 ])
 def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
     assert route_message(text).outcome is None
@@ -166,6 +169,8 @@ def test_words_that_look_like_other_rules_in_service_questions(text: str) -> Non
     "can i get an earlier us visa interview date",
     "canada ki pr ke liye ielts me kitne band chahiye",
     "UK passport renewal fee for my son",
+    "india ka passport kaise banta hai",
+    "qatar me driving licence ke liye kitni classes leni parti hain",
 ])
 def test_other_countries_services_are_still_foreign(text: str) -> None:
     route = route_message(text)
