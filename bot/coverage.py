@@ -56,7 +56,8 @@ class UncoveredService:
 @dataclass(frozen=True, slots=True)
 class UncoveredMatch:
     service: UncoveredService
-    span: tuple[int, int]  # where the phrase lies in phrase_keys(message): [start, end)
+    keys: tuple[str, ...]  # phrase_keys(message)
+    span: tuple[int, int]  # where the phrase lies in keys: [start, end)
 
 
 class Uncovered:
@@ -75,10 +76,11 @@ class Uncovered:
 
     def match(self, text: str) -> UncoveredMatch | None:
         """The entry with the longest (most specific) phrase in the message, and where it is."""
+        keys = phrase_keys(text)
         best: UncoveredMatch | None = None
-        for start, phrase, service in self._by_first.find(phrase_keys(text)):
+        for start, phrase, service in self._by_first.find(keys):
             if best is None or len(phrase) > best.span[1] - best.span[0]:
-                best = UncoveredMatch(service, (start, start + len(phrase)))
+                best = UncoveredMatch(service, keys, (start, start + len(phrase)))
         return best
 
 
@@ -97,12 +99,6 @@ class PhraseIndex(Generic[T]):
             for phrase, payload in self._by_first.get(key, ()):
                 if tuple(keys[i:i + len(phrase)]) == phrase:
                     yield i, phrase, payload
-
-
-def find_run(keys: Sequence[str], phrase: Sequence[str]) -> int | None:
-    """Where ``phrase`` first occurs in ``keys`` as a run, or None."""
-    n = len(phrase)
-    return next((i for i in range(len(keys) - n + 1) if tuple(keys[i:i + n]) == tuple(phrase)), None)
 
 
 def load_uncovered(path: Path) -> Uncovered:
@@ -126,15 +122,16 @@ def uncovered_problems(path: Path, keywords: Iterable[tuple[str, str]]) -> list[
     covered: dict[tuple[str, ...], set[str]] = {}
     for service_id, keyword in keywords:
         covered.setdefault(phrase_keys(keyword), set()).add(service_id)
-    for service in services:
-        for phrase in service.phrases:
-            for keys, owners in covered.items():
-                if find_run(keys, phrase) is not None:
-                    problems.append(
-                        f"{path}: entry '{service.service_id}': phrase '{' '.join(phrase)}' is within a keyword of "
-                        f"{', '.join(sorted(owners))}; make it more specific, or delete the entry if the corpus "
-                        "now covers the service")
-                    break
+    ours = PhraseIndex((phrase, service) for service in services for phrase in service.phrases)
+    first_owners: dict[tuple[str, tuple[str, ...]], set[str]] = {}  # each phrase reported once
+    for keys, owners in covered.items():
+        for _, phrase, service in ours.find(keys):
+            first_owners.setdefault((service.service_id, phrase), owners)
+    for (service_id, phrase), owners in first_owners.items():
+        problems.append(
+            f"{path}: entry '{service_id}': phrase '{' '.join(phrase)}' is within a keyword of "
+            f"{', '.join(sorted(owners))}; make it more specific, or delete the entry if the corpus "
+            "now covers the service")
     return problems
 
 

@@ -183,7 +183,7 @@ class Pipeline:
         certificate": retrieval decides). "arms license renewal" names none elsewhere: the covered
         "license renewal" overlaps the uncovered "arms license"."""
         found = self.uncovered.match(text)
-        if found is None or self.vocab.names_a_service_outside(text, found.span):
+        if found is None or self.vocab.names_a_service_outside(found.keys, found.span):
             return CONTINUE
         sid = found.service.service_id
         return Route(Outcome.HANDOFF, HandoffReason.OUT_OF_SCOPE, rule=f"uncovered:{sid}", kind=sid)

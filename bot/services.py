@@ -83,10 +83,9 @@ class ServiceVocabulary:
         self._runs = PhraseIndex((r, None) for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2)
         self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in phrases.items()]
 
-    def names_a_service_outside(self, text: str, span: tuple[int, int]) -> bool:
-        """Does a keyword phrase that names one service on its own occur, as a run of words, in
-        ``phrase_keys(text)`` wholly before or after ``span``?"""
-        keys = phrase_keys(text)
+    def names_a_service_outside(self, keys: Sequence[str], span: tuple[int, int]) -> bool:
+        """Does a keyword phrase that names one service on its own occur, as a run of words, in a
+        message's ``phrase_keys`` wholly before or after ``span``?"""
         return any(start + len(run) <= span[0] or start >= span[1] for start, run, _ in self._runs.find(keys))
 
     def keyword_evidence(self, text: str) -> dict[str, float]:

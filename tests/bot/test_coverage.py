@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.coverage import FILE_NAME, Uncovered, load_uncovered, uncovered_problems
+from bot.coverage import FILE_NAME, Uncovered, load_uncovered, phrase_keys, uncovered_problems
 from bot.errors import CorpusError
 from bot.pipeline import Pipeline
 from bot.types import HandoffReason, Outcome
@@ -122,7 +122,7 @@ def test_a_message_that_names_a_covered_service_elsewhere_goes_to_retrieval(pipe
     # "new cnic" is a keyword of the fixture's nadra-cnic-new, apart from "kissan card"
     assert not pipeline.answer("new cnic ke liye kissan card chahiye?").rule.startswith("uncovered")
     # an overlapping covered phrase does not count: "arms licence" is still the arms licence
-    assert pipeline.vocab.names_a_service_outside("arms licence renewal", (0, 2)) is False
+    assert pipeline.vocab.names_a_service_outside(phrase_keys("arms licence renewal"), (0, 2)) is False
     assert pipeline.answer("arms licence kaise banta hai").rule == "uncovered:arms-licence"
 
 
