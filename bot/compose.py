@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from bot.canned import SOURCE_LABEL, VERIFIED_LABEL
 from bot.sections import display_name
@@ -46,18 +48,37 @@ def section_text(doc: Document, key: str) -> str | None:
     return next((s.text for s in doc.sections if s.key == key), None)
 
 
+EVERYDAY_WORDS = Path(__file__).with_name("data") / "everyday_words.tsv"
+
+
+@lru_cache(maxsize=1)
+def everyday_words() -> dict[str, tuple[str, ...]]:
+    """{citizen's word: the documents' tokens for the same thing} from data/everyday_words.tsv."""
+    out: dict[str, tuple[str, ...]] = {}
+    for n, line in enumerate(EVERYDAY_WORDS.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, sep, expansion = line.partition("\t")
+        if not sep or not word.strip() or not tokenise(expansion):
+            raise ValueError(f"{EVERYDAY_WORDS}:{n}: expected 'word<TAB>document words', got {line!r}")
+        out[word.strip().lower()] = tuple(tokenise(expansion))
+    return out
+
+
 def select_items(items: list[str], parallel: list[list[str]], query: str, section: str, max_items: int) -> list[int]:
     """Indexes of the items that answer ``query``; ``parallel`` holds the same items in the other
     versions (same positions) so an English or Roman question can pick from the Urdu list.
 
     Words are weighted by how rare they are among the section's items: "passport" in every fee
-    line says nothing; "urgent" in one says which line is meant.
+    line says nothing; "urgent" in one says which line is meant. Everyday words also bring the
+    documents' words for the same thing ("bike" -> motorcycle, موٹر سائیکل).
     """
     if section in WHOLE_SECTIONS:
         return list(range(min(len(items), max(max_items, 10))))
     if len(items) <= 1:
         return list(range(len(items)))
     words = set(tokenise(query))
+    words |= {t for w in words for t in everyday_words().get(w, ())}
     keys = {roman_key(w) for w in words if w.isascii() and len(w) > 2}
     item_terms: list[set[str]] = []
     for i, item in enumerate(items):

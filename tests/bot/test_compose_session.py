@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bot.compose import compose_answer, doc_for, select_items
+from bot.compose import compose_answer, doc_for, everyday_words, select_items
 from bot.session import SessionMemory, SessionState
 from retrieval.types import Document, Section
 
@@ -15,6 +17,26 @@ FEES_EN = ["- Normal: Rs 750.", "- Urgent: Rs 1,500.", "- Executive: Rs 2,500."]
 def test_the_item_asked_about_is_chosen_across_languages() -> None:
     assert select_items(FEES_UR, [FEES_EN], "urgent fee kitni hai", "fees", 6) == [1]
     assert select_items(FEES_EN, [FEES_UR], "ایگزیکٹو فیس", "fees", 6) == [2]
+
+
+def test_everyday_words_find_the_documents_word_for_the_same_thing(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    fees_en = ["- Cars up to 1000cc: 1% of the value.", "- Motorcycles and scooters: Rs 1,500.",
+               "- Smart card: Rs 530."]
+    fees_ur = ["- 1000cc تک کاریں: قیمت کا 1 فیصد۔", "- موٹر سائیکل اور اسکوٹر: 1,500 روپے۔",
+               "- اسمارٹ کارڈ: 530 روپے۔"]
+    assert select_items(fees_ur, [fees_en], "nayi bike ki registration fee", "fees", 6) == [1]
+    assert select_items(fees_en, [fees_ur], "gari ki fee", "fees", 6) == [0]
+    # a malformed line of the table is an error that names the file, the line and the format
+    bad = tmp_path / "everyday_words.tsv"
+    bad.write_text("# comment\nbike motorcycle\n", encoding="utf-8")
+    monkeypatch.setattr("bot.compose.EVERYDAY_WORDS", bad)
+    everyday_words.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"everyday_words.tsv:2: expected 'word<TAB>document words'"):
+            everyday_words()
+    finally:
+        everyday_words.cache_clear()
 
 
 def test_no_specific_item_gives_the_list_and_procedures_stay_whole() -> None:
