@@ -164,12 +164,16 @@ _LOOK_UP = _rx(
     r"\b(?:check|verify|confirm|status|dekh|dekho|dekhen|dekh ?kar|bata|batao|btao|bataen|batayen|kya bana|kia bana|kahan tak|approve|pending|update|still|abhi tak)\b",
     "چیک", "تصدیق کر", "دیکھ", "بتائیں", "بتا دیں", "کیا بنا", "کہاں تک", "یا نہیں", "منظور", "ابھی تک",
 )
+_COUNTRIES = (
+    r"uk|u\.k\.|british|usa|u\.s\.a?|america|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian"
+    r"|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese"
+)
 FOREIGN = _rx(
     # not "us" or "pr": in Roman Urdu they are "that" ("us se passport ban jayega?") and "on" ("pr")
-    r"\b(?:uk|u\.k\.|british|usa|u\.s\.a?|america|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)\b.*\b(?:visa|iqama|green card|citizenship|nationality|aadhaar|aadhar|emirates id|social security|pr card|permanent residen\w*|residence|driving licen[cs]e|licen[cs]e|tax return|nin)\b",
+    rf"\b(?:{_COUNTRIES})\b.*\b(?:visa|iqama|green card|citizenship|nationality|aadhaar|aadhar|emirates id|social security|pr card|permanent residen\w*|residence|driving licen[cs]e|licen[cs]e|tax return|nin)\b",
     # a passport is the other country's only when the country names it ("uk passport", "british ka
     # passport"); "dubai mein hoon, passport renew karwana hai" is a Pakistani passport
-    r"\b(?:uk|u\.k\.|british|usa|u\.s\.a?|america|american|india|indian|saudi|ksa|dubai|uae|emirates|canada|canadian|australia|australian|qatar|oman|bahrain|kuwait|germany|schengen|china|chinese)(?: (?:ka|ki|ke|wala|wali))? passports?\b",
+    rf"\b(?:{_COUNTRIES})(?: (?:ka|ki|ke|wala|wali))? passports?\b",
     r"\b(?:aadhaar|aadhar|iqama|green card|emirates id|social security number|nhs|schengen)\b",
     r"\bus (?:visa|passport|citizenship|nationality|green card|embassy|consulate|immigration)\b",
     r"\b(?:canada|canadian|australia|australian|uk|usa|america|new zealand)(?: (?:ki|ka|ke|ke liye))? pr\b",
