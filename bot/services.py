@@ -61,8 +61,7 @@ class ServiceVocabulary:
             vocab.update(bm25)
             vocab.update(t for t in roman if "#" not in t)  # whole spelling keys, not n-grams
         # the names citizens use for each service: the documents' keyword phrases, normalised
-        self._names = {" ".join(words(k)) for d in data.documents.values() for k in d.keywords if words(k)}
-        self._longest = max((n.count(" ") + 1 for n in self._names), default=0)
+        self._names = PhraseIndex((tuple(words(k)), None) for d in data.documents.values() for k in d.keywords)
         # the same phrases as sets of match keys, with the services that list them, and each key's
         # rarity among services (a key every service lists, like "card", proves little)
         phrases: dict[frozenset[str], set[str]] = {}
@@ -103,9 +102,7 @@ class ServiceVocabulary:
 
     def names_a_service(self, text: str) -> bool:
         """Does the message contain a keyword phrase of some service ("bay form", "بی فارم")?"""
-        ws = words(text)
-        return any(" ".join(ws[i:i + n]) in self._names
-                   for n in range(1, self._longest + 1) for i in range(len(ws) - n + 1))
+        return next(self._names.find(words(text)), None) is not None
 
     def sections(self, service_id: str) -> frozenset[str]:
         """The sections the service's documents have."""
