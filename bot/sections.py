@@ -97,6 +97,18 @@ def detect_section(text: str) -> str | None:
     return None
 
 
+def asks_for_section(word: str) -> bool:
+    """Is this one word a section cue ("fees", "kaise", "دستاویزات", "بنوانا")? An Urdu-script cue is a
+    stem, so it must begin the word: "مجرمانہ" (criminal) holds "جرمانہ" (fine) but asks for none.
+
+    >>> asks_for_section("fees"), asks_for_section("بنوانا"), asks_for_section("مجرمانہ")
+    (True, True, False)
+    """
+    norm = normalise(word)
+    return any(m.start() == 0 if not norm.isascii() else True
+               for _, patterns in _COMPILED for p in patterns if (m := p.search(norm)))
+
+
 _HOW_MUCH = re.compile(r"\bkitn[aei]\b|کتنا|کتنی|کتنے")
 
 

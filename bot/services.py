@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-from bot.coverage import PhraseIndex, phrase_keys
+from bot.coverage import PhraseIndex, phrase_keys, word_key
+from bot.sections import asks_for_section
 from bot.types import ServiceCandidate
 from retrieval.index import IndexData
 from retrieval.roman import roman_key
@@ -66,17 +67,21 @@ class ServiceVocabulary:
         # rarity among services (a key every service lists, like "card", proves little)
         phrases: dict[frozenset[str], set[str]] = {}
         runs: set[tuple[str, ...]] = set()
+        asking: set[str] = set()  # keys of words that ask for a section ("fees", "kaise", "کہاں")
         for d in data.documents.values():
             for k in d.keywords:
                 if run := phrase_keys(k):
                     phrases.setdefault(frozenset(run), set()).add(d.service_id)
                     runs.add(run)
+                    asking.update(word_key(w) for w in tokenise(k) if asks_for_section(w))
         holders: dict[str, set[str]] = {}
         for keys, owners in phrases.items():
             for key in keys:
                 holders.setdefault(key, set()).update(owners)
         n = len({d.service_id for d in data.documents.values()})
-        idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
+        # a word that asks for a section names no service: "passport fees" is no more specific than
+        # "passport", however few services happen to list a phrase with "fees"
+        idf = {key: 0.0 if key in asking else math.log(n / len(owners)) for key, owners in holders.items()}
         # the phrases that name one service on their own: two words or more, or one word at most two
         # services list ("renewal", "fee" or "nadra" alone name none)
         self._runs = PhraseIndex((r, None) for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2)

@@ -1,7 +1,7 @@
 import pytest
 
 from bot.redact import redact, redact_data
-from bot.sections import detect_section, display_name
+from bot.sections import asks_for_section, detect_section, display_name
 
 
 @pytest.mark.parametrize(("text", "section"), [
@@ -29,6 +29,14 @@ from bot.sections import detect_section, display_name
 ])
 def test_detect_section(text: str, section: str | None) -> None:
     assert detect_section(text) == section
+
+
+@pytest.mark.parametrize(("word", "asks"), [
+    ("fees", True), ("kaise", True), ("documents", True), ("passport", False), ("tajdeed", False),
+    ("دستاویزات", True), ("بنوانا", True), ("مجرمانہ", False), ("نااہل", False), ("پاسپورٹ", False),
+])
+def test_asks_for_section_takes_urdu_cues_as_word_beginnings(word: str, asks: bool) -> None:
+    assert asks_for_section(word) is asks
 
 
 def test_display_names_per_language() -> None:

@@ -60,6 +60,17 @@ def test_keyword_evidence_weighs_words_by_how_few_services_list_them() -> None:
     assert bike > shared["licence"] > 0
 
 
+def test_a_word_asking_for_a_section_adds_no_specificity() -> None:
+    # only the new passport lists "passport fees", but "fees" says what is asked, not which service:
+    # the renewal's own name outweighs it
+    vocab = _vocabulary(_doc("passport-new", ("passport", "passport fees")),
+                        _doc("passport-renewal", ("passport tajdeed",)),
+                        _doc("cnic-renewal", ("tajdeed", "cnic fees")))
+    evidence = vocab.keyword_evidence("passport ki tajdeed ki fees kya hai")
+    assert evidence["passport-renewal"] > evidence["passport-new"] > 0
+    assert evidence["passport-new"] == vocab.keyword_evidence("passport")["passport-new"]
+
+
 def _hit(service: str, score: float) -> Hit:
     passage = Passage(passage_id=0, doc_id=f"{service}.en", service_id=service, lang="en", section="fees",
                       title="t", text="x")
