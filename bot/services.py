@@ -79,13 +79,18 @@ class ServiceVocabulary:
             for key in keys:
                 holders.setdefault(key, set()).update(owners)
         n = len({d.service_id for d in data.documents.values()})
-        # a word that asks for a section names no service: "passport fees" is no more specific than
-        # "passport", however few services happen to list a phrase with "fees"
-        idf = {key: 0.0 if key in asking else math.log(n / len(owners)) for key, owners in holders.items()}
+        idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
+        # a word that asks for a section names no service, so it is no part of the phrase as evidence:
+        # "passport fees" is "passport" (no more specific, however few services list "fees"), and
+        # "licence banwana" is matched by "lisence ke liye kya documents chahiye"
+        named: dict[frozenset[str], set[str]] = {}
+        for keys, owners in phrases.items():
+            if core := keys - asking:
+                named.setdefault(core, set()).update(owners)
         # the phrases that name one service on their own: two words or more, or one word at most two
         # services list ("renewal", "fee" or "nadra" alone name none)
         self._runs = PhraseIndex((r, None) for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2)
-        self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in phrases.items()]
+        self._phrases = [(keys, frozenset(owners), sum(idf[k] for k in keys)) for keys, owners in named.items()]
 
     def names_a_service_outside(self, keys: Sequence[str], span: tuple[int, int]) -> bool:
         """Does a keyword phrase that names one service on its own occur, as a run of words, in a

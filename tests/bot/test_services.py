@@ -69,6 +69,8 @@ def test_a_word_asking_for_a_section_adds_no_specificity() -> None:
     evidence = vocab.keyword_evidence("passport ki tajdeed ki fees kya hai")
     assert evidence["passport-renewal"] > evidence["passport-new"] > 0
     assert evidence["passport-new"] == vocab.keyword_evidence("passport")["passport-new"]
+    # and it is no part of the phrase: "cnic fees" is named by a message that asks something else
+    assert "cnic-renewal" in vocab.keyword_evidence("cnic ke liye kya documents chahiye")
 
 
 def _hit(service: str, score: float) -> Hit:
