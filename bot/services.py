@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from bot.coverage import PhraseIndex, phrase_keys, word_key
@@ -67,26 +68,33 @@ class ServiceVocabulary:
         # rarity among services (a key every service lists, like "card", proves little)
         phrases: dict[frozenset[str], set[str]] = {}
         runs: set[tuple[str, ...]] = set()
-        asking: set[str] = set()  # keys of words that ask for a section ("fees", "kaise", "کہاں")
+        # each phrase without its words that ask for a section ("fees", "kaise", "دستاویزات"): such a
+        # word names no service, so it is no part of the phrase as evidence. "passport fees" is
+        # "passport", no more specific however few services list "fees", and "licence banwana" is
+        # named by "lisence ke liye kya documents chahiye". Words are judged as written, not by key
+        # ("qist" shares its key with "cost").
+        cores: list[tuple[frozenset[str], str, bool]] = []  # (core, service, whether it is the whole phrase)
         for d in data.documents.values():
             for k in d.keywords:
                 if run := phrase_keys(k):
                     phrases.setdefault(frozenset(run), set()).add(d.service_id)
                     runs.add(run)
-                    asking.update(word_key(w) for w in tokenise(k) if asks_for_section(w))
+                    if core := frozenset(word_key(w) for w in tokenise(k) if not asks_for_section(w)):
+                        cores.append((core, d.service_id, core == frozenset(run)))
         holders: dict[str, set[str]] = {}
         for keys, owners in phrases.items():
             for key in keys:
                 holders.setdefault(key, set()).update(owners)
         n = len({d.service_id for d in data.documents.values()})
         idf = {key: math.log(n / len(owners)) for key, owners in holders.items()}
-        # a word that asks for a section names no service, so it is no part of the phrase as evidence:
-        # "passport fees" is "passport" (no more specific, however few services list "fees"), and
-        # "licence banwana" is matched by "lisence ke liye kya documents chahiye"
+        # A core of one word stands alone only where the service's phrases use that word more than
+        # once ("passport" of "passport fees", "passport office", …), not where it was a bystander
+        # ("nahi" of "eligible nahi").
+        uses = Counter((key, sid) for core, sid, _ in cores for key in core)
         named: dict[frozenset[str], set[str]] = {}
-        for keys, owners in phrases.items():
-            if core := keys - asking:
-                named.setdefault(core, set()).update(owners)
+        for core, sid, whole in cores:
+            if whole or len(core) > 1 or uses[(next(iter(core)), sid)] > 1:
+                named.setdefault(core, set()).add(sid)
         # the phrases that name one service on their own: two words or more, or one word at most two
         # services list ("renewal", "fee" or "nadra" alone name none)
         self._runs = PhraseIndex((r, None) for r in runs if len(r) > 1 or len(holders.get(r[0], ())) <= 2)

@@ -65,12 +65,15 @@ def test_a_word_asking_for_a_section_adds_no_specificity() -> None:
     # the renewal's own name outweighs it
     vocab = _vocabulary(_doc("passport-new", ("passport", "passport fees")),
                         _doc("passport-renewal", ("passport tajdeed",)),
-                        _doc("cnic-renewal", ("tajdeed", "cnic fees")))
+                        _doc("cnic-renewal", ("tajdeed", "cnic fees", "cnic renewal")),
+                        _doc("nser", ("eligible nahi", "nser survey")))
     evidence = vocab.keyword_evidence("passport ki tajdeed ki fees kya hai")
     assert evidence["passport-renewal"] > evidence["passport-new"] > 0
     assert evidence["passport-new"] == vocab.keyword_evidence("passport")["passport-new"]
     # and it is no part of the phrase: "cnic fees" is named by a message that asks something else
     assert "cnic-renewal" in vocab.keyword_evidence("cnic ke liye kya documents chahiye")
+    # ...where the service's phrases use the word left more than once: "nahi" was a bystander
+    assert "nser" not in vocab.keyword_evidence("pata nahi")
 
 
 def _hit(service: str, score: float) -> Hit:
