@@ -71,7 +71,7 @@ def features(
 def assess_confidence(
     model: ConfidenceModel, query: str, hits: Sequence[Hit], services: Sequence[ServiceCandidate],
     vocab: ServiceVocabulary, asked_section: str | None, latin: bool, scope: float = NEUTRAL_SCOPE,
-    section_probs: Mapping[str, float] | None = None, section_weights: tuple[float, float] = (0.5, 2.0),
+    section_probs: Mapping[str, float] | None = None, section_weights: tuple[float, float] = (0.25, 2.0),
 ) -> Assessment:
     if not services:
         return Assessment(0.0, None, None, asked_section or "overview")

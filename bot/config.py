@@ -62,7 +62,7 @@ class AnswerConfig(_Frozen):
     clarify_margin: float = Field(0.5, ge=0, le=10)
     scope_threshold: float = Field(0.7, ge=0, le=1)
     scope_overrule: float = Field(0.8, ge=0, le=1)
-    section_retrieval_weight: float = Field(0.5, ge=0, le=10)
+    section_retrieval_weight: float = Field(0.25, ge=0, le=10)
     section_cue_weight: float = Field(2.0, ge=0, le=10)
     service_prior_weight: float = Field(0.5, ge=0, le=10)
     keyword_weight: float = Field(0.5, ge=0, le=10)

@@ -138,14 +138,14 @@ class ServiceVocabulary:
 
 
 def choose_section(asked: str | None, hits: Sequence[Hit], service_id: str, question: str,
-                   probs: Mapping[str, float] | None = None, w_retrieval: float = 0.5, w_cue: float = 2.0,
+                   probs: Mapping[str, float] | None = None, w_retrieval: float = 0.25, w_cue: float = 2.0,
                    available: frozenset[str] | None = None) -> str:
     """The section to answer from.
 
     With the section classifier's ``probs``, each section scores log P(section | message), plus
     ``w_retrieval`` times the fused score of the service's best passage in that section (what the
     text matches), plus ``w_cue`` when it is the section the cue rules found (``asked``). Weights
-    chosen on the independent validation set (docs/benchmarks.md). Without ``probs``: the asked
+    measured held out by scripts/section_cv.py (docs/benchmarks.md). Without ``probs``: the asked
     section; else, for a real question, the best-scoring section other than the overview (whose
     keywords make it win retrieval for nearly everything); else the overview ("b form", "token tax").
     """
