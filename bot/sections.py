@@ -105,8 +105,7 @@ def asks_for_section(word: str) -> bool:
     (True, True, False)
     """
     norm = normalise(word)
-    return any(m.start() == 0 if not norm.isascii() else True
-               for _, patterns in _COMPILED for p in patterns if (m := p.search(norm)))
+    return any(norm.isascii() or m.start() == 0 for _, patterns in _COMPILED for p in patterns if (m := p.search(norm)))
 
 
 _HOW_MUCH = re.compile(r"\bkitn[aei]\b|کتنا|کتنی|کتنے")
