@@ -26,6 +26,13 @@ DISPLAY: dict[str, dict[str, str]] = {
 # specific ones come first: "how long" is processing_time, not procedure; "how do I apply online" is
 # procedure, not where_to_apply). Bare "number" is no contact cue: "NTN number", "consumer number".
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    # what follows if something is not done ("register na karwaya to kya hoga"): the documents answer
+    # these in their FAQ ("What happens if I do not register my tenant?"), never in the steps
+    ("faq", (
+        r"\bwhat happens\b", r"\bwhat will happen\b", r"\bwhat if\b", r"\bk(?:y|i)a ho(?:ga|gi)\b",
+        r"\bto koi (?:masl[ae]|masala|problem)\b",
+        "کیا ہوگا", "کیا ہو گا", "کیا ہوگی", "کیا ہو گی", "تو کوئی مسئلہ",
+    )),
     ("fees", (
         r"\bfees?\b", r"\bcost", r"\bcharges?\b", r"\bprice", r"\bhow much\b", r"\bpaid\b", r"\bpay\b",
         r"\bpaise?\b", r"\bpais[ae]y?\b", r"\bpes[ae]y?\b", r"\bkharch", r"\brupe", r"\brs\b", r"\braqam\b",

@@ -14,6 +14,10 @@ from bot.sections import asks_for_section, detect_section, display_name
     ("what documents are required", "documents"),
     ("where do i apply for nicop", "where_to_apply"),
     ("نادرا کا ہیلپ لائن نمبر", "contact"),
+    ("kirayedar register na karwaya to kya hoga", "faq"),  # a consequence, not the steps
+    ("اگر نکاح رجسٹر نہ کروایا تو کیا ہوگا", "faq"),
+    ("what happens if i drive with an expired licence", "faq"),
+    ("card kab tak ready hoga", "processing_time"),
     ("who is eligible for kafaalat", "eligibility"),
     ("bijli ka naya meter kaise lagwaein", "procedure"),
     ("passport renewal", None),
