@@ -162,6 +162,18 @@ def test_citizen_dev_set_splits() -> None:
     assert len({it.id for it in every}) == len(every)
 
 
+def test_roman_check_set_names_corpus_services_and_sections() -> None:
+    """eval/data/citizen_roman_check.jsonl: answerable Roman-Urdu questions labelled with a service
+    of the corpus and a section its document has."""
+    root = DEFAULT_PATH.parents[2] / "corpora" / "services"
+    items = load_citizen(DEFAULT_PATH.with_name("citizen_roman_check.jsonl"), "validation")
+    assert len(items) == 244 and {it.lang for it in items} == {"ur-Latn"}
+    for it in items:
+        assert not it.must_not_answer and it.expected_section
+        doc = (root / f"{it.expected_services[0]}.en.md").read_text(encoding="utf-8")
+        assert f"\n## {it.expected_section}\n" in doc, it.id
+
+
 def test_citizen_item_properties() -> None:
     items = {it.id: it for it in load_citizen(DEFAULT_PATH)}
     first = items["q0001"]
