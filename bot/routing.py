@@ -183,7 +183,13 @@ FOREIGN = _rx(
 # Pakistani services people need *for* going abroad (a police certificate for a Saudi visa) are ours.
 _PAKISTANI = _rx(
     r"\b(?:pakistan|pakistani|nicop|nadra|dgip|protector|beoe|overseas pakistani|police|character certificate|clearance certificate|attestation|attest|apostille|hec|ibcc|mofa|equivalence|driving permit|idp|international driving|frc|family registration|b.?form)\b",
-    "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر", "ب فارم", "فیملی رجسٹریشن",
+    # a province of Pakistan names whose licence it is ("dubai mein hoon, KP ka licence expire ho gaya
+    # hai"); a city only when it owns the licence ("islamabad ka licence"): a UK visa applied for
+    # from Lahore is still the UK's
+    r"\b(?:punjab|sindh|kpk?|khyber|balochistan)\b",
+    r"\b(?:islamabad|lahore|karachi|peshawar|quetta|rawalpindi|multan|faisalabad)(?: (?:ka|ki|ke|wala|wali))? (?:driving )?licen[cs]e",
+    "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر", "ب فارم", "فیملی رجسٹریشن", "پنجاب", "سندھ",
+    "خیبر", "بلوچستان",
 )
 OFF_TOPIC = _rx(
     r"\b(?:cricket|match|score|psl|world cup|football|hockey|weather|mausam|temperature|rain forecast|recipe|biryani|cook|poem|poetry|shayari|shair|ghazal|joke|latifa|song|gaana|gana|movie|film|drama|actor|actress)\b",
@@ -193,7 +199,7 @@ OFF_TOPIC = _rx(
     r"\d+\s*%\s*of\s*\d+", r"\bwhat is \d+\s*[-+*/x]\s*\d+", r"\btranslate\b.*\b(?:into|to)\s+(?:english|french|urdu|arabic|chinese)\b",
     r"\b(?:acha|achha|best|sasta|konsa)\s+(?:mobile|phone|laptop|bike|car)\b", r"\b(?:karahi|kadhai|biryani|halwa|pakane)\b",
     r"\b(?:love|girlfriend|boyfriend|rishta|horoscope|zodiac)\b",
-    r"\b(?:naukri|job|jobs|vacancy|vacancies|bharti|recruitment|salary kitni)\b(?!.*\b(?:eobi|pension|tax|ntn)\b)",
+    r"\b(?:naukri|job|jobs|vacancy|vacancies|bharti|recruitment|salary kitni)\b(?!.*\b(?:eobi|pension|tax|ntn|returns?|filer)\b)",
     r"\b(?:loan|qarza|qarz|lottery|prize bond|inami bond|bitcoin|forex|investment|share market)\b",
     r"\b(?:fatwa|halal hai|haram hai|namaz|roza|dua)\b",
     r"\b(?:medicine|dawai|dawa|symptoms|fever|bukhar|diet|weight loss|headache|sar dard)\b(?!.*\b(?:sehat card|hospital list|vaccin|teeka)\b)",
@@ -204,7 +210,8 @@ OFF_TOPIC = _rx(
     "پکانے", "بنانے کی ترکیب", "نوکری", "ملازمت", "بھرتی", "قرضہ", "لاٹری", "پرائز بانڈ", "فتویٰ", "دوائی", "بخار",
 )
 _SERVICE_WORDS = _rx(
-    r"\b(?:cnic|nicop|poc|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest|protector)\w*\b",
+    r"\b(?:cnic|nicop|poc|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest|protector|filer)\w*\b",
+    r"\breturns? (?:file|fail|bhar|jama|submit)",  # the tax return ("pehli dafa return file karni hai")
     "شناختی", "پاسپورٹ", "ب فارم", "ٹیکس", "لائسنس", "بل$", "بجلی", "گیس", "سم$", "ڈومیسائل", "فرد$", "رجسٹری", "پنشن",
     "پولیس", "پروٹیکٹر",
 )

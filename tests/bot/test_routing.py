@@ -159,6 +159,9 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     # an overseas Pakistani's own passport: the country says where they live, not whose passport
     "dubai mein hoon passport renew karwana hai",
     "I live in Canada, how do I renew my passport",
+    # a province names a Pakistani licence; a job names no off-topic question when a return is filed
+    "dubai mein hoon aur mera KP ka licence expire ho gaya hai, yahan se renew kaise karun",
+    "bank mein job karta hoon salaried hoon, pehli dafa return file karni hai. kya kya documents chahiye",
 ])
 def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
     assert route_message(text).outcome is None
@@ -171,6 +174,8 @@ def test_words_that_look_like_other_rules_in_service_questions(text: str) -> Non
     "UK passport renewal fee for my son",
     "india ka passport kaise banta hai",
     "qatar me driving licence ke liye kitni classes leni parti hain",
+    "dubai mein hoon yahan ka driving licence kaise banega",
+    "how do i apply for a uk student visa from lahore",
 ])
 def test_other_countries_services_are_still_foreign(text: str) -> None:
     route = route_message(text)
