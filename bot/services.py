@@ -57,8 +57,12 @@ class ServiceVocabulary:
     def __init__(self, data: IndexData) -> None:
         self._tokens: dict[str, set[str]] = {}
         self._sections: dict[str, set[str]] = {}
+        # the words of each service's documents list, in both languages: what it asks people to bring
+        self._required: dict[str, set[str]] = {}
         for passage, bm25, roman in zip(data.passages, data.bm25_tokens, data.roman_tokens, strict=True):
             self._sections.setdefault(passage.service_id, set()).add(passage.section)
+            if passage.section == "documents":
+                self._required.setdefault(passage.service_id, set()).update(phrase_keys(passage.text))
             vocab = self._tokens.setdefault(passage.service_id, set())
             vocab.update(bm25)
             vocab.update(t for t in roman if "#" not in t)  # whole spelling keys, not n-grams
@@ -112,11 +116,29 @@ class ServiceVocabulary:
         phrase's words of log(services / services whose keywords have the word)."""
         found = match_keys(text)
         out: dict[str, float] = {}
+        matched: dict[str, list[frozenset[str]]] = {}
         for keys, owners, weight in self._phrases:
             if keys <= found:
                 for sid in owners:
                     out[sid] = max(out.get(sid, 0.0), weight)
-        return out
+                    matched.setdefault(sid, []).append(keys)
+
+        # A service named by a document another named service asks people to bring is that document,
+        # not the service: "teekay lagwane ke liye b form zaroori hai?" asks about vaccination, and
+        # "FRC ke liye ... bachon ke b form bhi?" about the FRC. Where each asks for the other's, both
+        # stay; and the other must be named by more than documents of its own ("ب فارم" is a keyword of
+        # the child's passport, which asks for one, but does not make a B-form question about it).
+        def brought_for(sid: str, other: str) -> bool:  # is ``sid`` named by a document ``other`` asks for?
+            required = self._required.get(other, set())
+            return any(keys <= required for keys in matched[sid])
+
+        def named_by_its_documents(sid: str) -> bool:
+            required = self._required.get(sid, set())
+            return all(keys <= required for keys in matched[sid])
+
+        return {sid: w for sid, w in out.items()
+                if not any(other != sid and brought_for(sid, other) and not brought_for(other, sid)
+                           and not named_by_its_documents(other) for other in out)}
 
     def names_a_service(self, text: str) -> bool:
         """Does the message contain a keyword phrase of some service ("bay form", "بی فارم")?"""

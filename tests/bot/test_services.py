@@ -92,3 +92,23 @@ def test_rank_services_adds_weighted_keyword_evidence() -> None:
     assert ranked[0].score == pytest.approx(1.5 + 0.5 * 1.2)
     both = rank_services(hits, {"birth-registration": 0.5, "vehicle-registration": 0.5}, 1.0, evidence, 0.5)
     assert both[0].service_id == "vehicle-registration"
+
+
+def _with_documents(service_id: str, keywords: tuple[str, ...], documents: str) -> tuple[Document, Passage]:
+    doc = _doc(service_id, keywords)
+    return doc, Passage(passage_id=0, doc_id=doc.doc_id, service_id=service_id, lang="en", section="documents",
+                        title=service_id, text=documents)
+
+
+def test_a_service_named_by_a_document_another_named_service_asks_for_is_that_document() -> None:
+    pairs = [_with_documents("bform", ("b form", "bachon ka b form"), "- Parents' CNICs.\n- Birth certificate."),
+             _with_documents("vaccination", ("teekay", "vaccination"), "- The child's B-form or birth card."),
+             _with_documents("minor-passport", ("bache ka passport", "b form"), "- The child's B-form.")]
+    data = SimpleNamespace(passages=[p for _, p in pairs], bm25_tokens=[[] for _ in pairs],
+                           roman_tokens=[[] for _ in pairs], documents={d.doc_id: d for d, _ in pairs})
+    vocab = ServiceVocabulary(data)  # type: ignore[arg-type]
+    # vaccination asks for a B-form: the B-form here is what is brought, not what is asked about
+    assert set(vocab.keyword_evidence("teekay lagwane ke liye b form zaroori hai?")) == {"vaccination"}
+    # the child's passport lists "b form" among its own names, but is named by nothing else here
+    assert "bform" in vocab.keyword_evidence("bache ka b form banwane ke liye kya chahiye")
+    assert set(vocab.keyword_evidence("b form banwana hai")) == {"bform", "minor-passport"}
