@@ -27,11 +27,12 @@ DISPLAY: dict[str, dict[str, str]] = {
 # procedure, not where_to_apply). Bare "number" is no contact cue: "NTN number", "consumer number".
 _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
     # what follows if something is not done ("register na karwaya to kya hoga"): the documents answer
-    # these in their FAQ ("What happens if I do not register my tenant?"), never in the steps
+    # these in their FAQ ("What happens if I do not register my tenant?"), never in the steps. Only
+    # after "to" / "phir" ("then"): "fee kya hogi" asks what the fee will be
     ("faq", (
-        r"\bwhat happens\b", r"\bwhat will happen\b", r"\bwhat if\b", r"\bk(?:y|i)a ho(?:ga|gi)\b",
+        r"\bwhat happens\b", r"\bwhat will happen\b", r"\bwhat if\b", r"\b(?:to|tou|phir|fir) k(?:y|i)a ho(?:ga|gi)\b",
         r"\bto koi (?:masl[ae]|masala|problem)\b",
-        "کیا ہوگا", "کیا ہو گا", "کیا ہوگی", "کیا ہو گی", "تو کوئی مسئلہ",
+        "تو کیا ہو ?گا", "تو کیا ہو ?گی", "پھر کیا ہو ?گا", "تو کوئی مسئلہ",
     )),
     ("fees", (
         r"\bfees?\b", r"\bcost", r"\bcharges?\b", r"\bprice", r"\bhow much\b", r"\bpaid\b", r"\bpay\b",

@@ -18,6 +18,8 @@ from bot.sections import asks_for_section, detect_section, display_name
     ("اگر نکاح رجسٹر نہ کروایا تو کیا ہوگا", "faq"),
     ("what happens if i drive with an expired licence", "faq"),
     ("card kab tak ready hoga", "processing_time"),
+    ("passport ki fee kya hogi", "fees"),  # what the fee will be, not what follows
+    ("فیس کیا ہوگی", "fees"),
     ("who is eligible for kafaalat", "eligibility"),
     ("bijli ka naya meter kaise lagwaein", "procedure"),
     ("passport renewal", None),
