@@ -170,12 +170,17 @@ def out_of_fold_scope(x: np.ndarray, examples: list[Example], folds: int = 5) ->
                                                               if m]), folds)
 
 
+def learns_section(e: Example) -> bool:
+    """Does the section classifier learn from this question's section label?"""
+    return bool(e.section) and e.source not in NO_SECTION_LABELS
+
+
 def section_data(x: np.ndarray, examples: list[Example], xv: np.ndarray,
                  val: list[Example]) -> tuple[np.ndarray, list[str], list[str]]:
     """Features, section labels and sources of every section-labelled question: the training
-    messages' and the validation set's."""
-    rows = [(v, e) for v, e in zip(x, examples, strict=True) if e.section and e.source not in NO_SECTION_LABELS]
-    rows += [(v, e) for v, e in zip(xv, val, strict=True) if e.section]
+    messages' and the validation set's, in that order."""
+    rows = [(v, e) for v, e in zip(x, examples, strict=True) if learns_section(e)]
+    rows += [(v, e) for v, e in zip(xv, val, strict=True) if learns_section(e)]
     if not rows:
         raise ValueError("no section-labelled questions in the training data")
     return np.stack([v for v, _ in rows]), [str(e.section) for _, e in rows], [e.source for _, e in rows]

@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         citizen_examples,
         features_for,
         fit_section,
+        learns_section,
         section_data,
         training_examples,
     )
@@ -56,8 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     x = features_for(embedder, [e.text for e in examples])
     xv = features_for(embedder, [e.text for e in val])
     xs, sections, sources = section_data(x, examples, xv, val)
-    labelled = [e for e in examples if e.section and e.source in set(sources)] + [e for e in val if e.section]
-    assert len(labelled) == len(sections)
+    labelled = [e for e in examples + val if learns_section(e)]  # in section_data's order
     fold = np.random.default_rng(0).integers(0, 5, len(sections))  # as train_intent.out_of_fold
     cfg = pipeline.config
     settings = [(c, r) for c in (args.cue_weight or [cfg.answer.section_cue_weight])
