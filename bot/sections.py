@@ -65,8 +65,20 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bwhich (?:office|hospital|bank|branch|cent(?:er|re))", r"\b(?:kis|kon|kaun)(?: se| si| sa)? (?:hospital|daftar|bank)",
         "کہاں", "کتھوں", "کتھے", "ڪٿي", "چېرته", "کوم ځای", "کوم روغتون", "کس ہسپتال", "کون سے ہسپتال", "کس دفتر",
     )),
+    # a way to reach someone: before the verbs, as "phone pe kaise rabta ho" asks for the number, not
+    # the steps, and before "office", as "camp office phone number" asks for the phone
+    ("contact", (
+        r"\bhelpline\b", r"\bcontact\b", r"\bphone number\b", r"\bcall\b", r"\bemail\b", r"\brabta\b",
+        r"\bhelp ?line number\b", r"\bnumb[ae]r\s*(?:kya|kia|batao|btao|bata|do|dein|please|hai\s*\??)?\s*\??$",
+        r"\bnumb[ae]r (?:kya|kia|kiya)\b", r"\bwhat is the\b.*\bnumber\b",
+        "ہیلپ لائن", "رابطہ", "فون نمبر", "کا نمبر$", "کا نمبر کیا", "نمبر بتائیں", "نمبر کیا ہے", "ای میل",
+    )),
+    # a deadline: every document gives it in its FAQ ("What is the last date for filing?")
+    ("faq", (
+        r"\blast date\b", r"\bdue date\b", r"\bdeadline\b", r"\bakhri tar[ei]+kh\b", "آخری تاریخ",
+    )),
     ("procedure", (
-        r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bsteps?\b", r"\bkaise\b", r"\bkese\b",
+        r"\bhow\b", r"\bprocess\b", r"\bprocedure\b", r"\bmethod\b", r"\bsteps?\b", r"\bkaise\b", r"\bkese\b",
         r"\bkais[ae]y\b", r"\bkes[ae]y\b", r"\btar[ie]+q[ae]\b", r"\btareeqa\b", r"\bbanwa", r"\bbnwa", r"\bkarwa",
         r"\bkrwa", r"\blagwa", r"\bkarvaun\b", r"\bkya kar[uo]o?n\b", r"\bwhat (?:can|should) i do\b",
         "کیسے", "طریقہ", "بنوا", "کروا", "کیا کروں", "کیویں", "ڪيئن", "څنګه",
@@ -76,11 +88,12 @@ _CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
         r"\bonline\b", r"\bapp\b",
         "دفتر", "مرکز", "آفس", "سینٹر", "ویب سائٹ", "آن لائن",
     )),
-    ("contact", (
-        r"\bhelpline\b", r"\bcontact\b", r"\bphone number\b", r"\bcall\b", r"\bemail\b", r"\brabta\b",
-        r"\bhelp ?line number\b", r"\bnumb[ae]r\s*(?:kya|kia|batao|btao|bata|do|dein|please|hai\s*\??)?\s*\??$",
-        r"\bwhat is the\b.*\bnumber\b",
-        "ہیلپ لائن", "رابطہ", "فون نمبر", "کا نمبر$", "کا نمبر کیا", "نمبر بتائیں", "نمبر کیا ہے",
+    # what the service is, when nothing more specific is asked ("nashonuma program kya hai", "what is
+    # NSER", "فیملی رجسٹریشن سرٹیفکیٹ کیا ہوتا ہے")
+    ("overview", (
+        r"^(?:what is|what are|what's)\b", r"\btell me about\b", r"\bk[ae] ba?a?re? m[ae]i?n\b",
+        r"\b(?:kya|kia) (?:hai|h|he|hy|hota hai|hoti hai|hote hain)\s*\??$", r"\b(?:kya|kia) hot[aie]\b",
+        "کیا ہے ?؟?$", "کیا ہوتا ہے", "کیا ہوتی ہے", "کے بارے میں",
     )),
 )
 # Cues are folded like the text they are matched against (Sindhi and Pashto cues are typed with the

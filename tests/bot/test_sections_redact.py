@@ -23,6 +23,20 @@ from bot.sections import asks_for_section, detect_section, display_name
     ("who is eligible for kafaalat", "eligibility"),
     ("bijli ka naya meter kaise lagwaein", "procedure"),
     ("passport renewal", None),
+    # a way to reach someone outranks the verb and the office
+    ("bijli ki complaint ka number kya hai agar light na aaye", "contact"),
+    ("foreign office se phone pe kaise rabta ho", "contact"),
+    ("mofa camp office phone number", "contact"),
+    ("gas ka duplicate bill nikalne ke liye kya number chahiye", None),  # which number to bring
+    # a deadline is an FAQ in every document
+    ("return ki last date kya hai is saal", "faq"),
+    ("ب فارم بنوانے کی کوئی آخری تاریخ ہے؟", "faq"),
+    # what the service is, when nothing more specific is asked
+    ("nashonuma program kya hai", "overview"),
+    ("فیملی رجسٹریشن سرٹیفکیٹ کیا ہوتا ہے", "overview"),
+    ("what is nser and why does bisp need it", "overview"),
+    ("what is the fee for a passport", "fees"),
+    ("KP me domicile apply karne ka method kya hai", "procedure"),
     # the place asked for outranks the verb ("جمع کروائیں" alone would be procedure)
     ("پنشن کی درخواست کہاں جمع کروائیں", "where_to_apply"),
     ("ye form kahan se banwaun", "where_to_apply"),
