@@ -205,7 +205,8 @@ class Pipeline:
         cfg = self.config.answer
         hits = self.retriever.search(query, query_vec)
         keywords = self.vocab.keyword_evidence(query) if cfg.keyword_weight > 0 else None
-        services = rank_services(hits, service_probs, cfg.service_prior_weight, keywords, cfg.keyword_weight)
+        services = rank_services(hits, service_probs, cfg.service_prior_weight, keywords, cfg.keyword_weight,
+                                 self.vocab.outside_ages(query))
         return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin, scope,
                                  section_probs, (cfg.section_retrieval_weight, cfg.section_cue_weight))
 

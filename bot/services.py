@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from bot.ages import stated_age
 from bot.coverage import PhraseIndex, phrase_keys, word_key
 from bot.sections import asks_for_section
 from bot.types import ServiceCandidate
@@ -16,18 +17,22 @@ from retrieval.types import Hit
 
 
 def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None, weight: float = 0.0,
-                  keywords: Mapping[str, float] | None = None, keyword_weight: float = 0.0) -> list[ServiceCandidate]:
+                  keywords: Mapping[str, float] | None = None, keyword_weight: float = 0.0,
+                  excluded: frozenset[str] = frozenset()) -> list[ServiceCandidate]:
     """Services ordered by their best passage's fused score (hits arrive best first), plus, given the
     service classifier's probabilities ``prior``, ``weight`` times log P(service | message), plus
     ``keyword_weight`` times the service's keyword evidence (``ServiceVocabulary.keyword_evidence``).
     A service the classifier never saw (added to the corpus since) gets the uniform probability 1/n,
     as if the classifier had no opinion of it: it can still win on retrieval, but a service the
-    classifier is sure of outranks it by up to ``weight`` x log n."""
+    classifier is sure of outranks it by up to ``weight`` x log n. The ``excluded`` services
+    (``ServiceVocabulary.outside_ages``) are left out, unless nothing else was found."""
     best: dict[str, ServiceCandidate] = {}
     for hit in hits:
         sid = hit.passage.service_id
         if sid not in best:
             best[sid] = ServiceCandidate(sid, hit.score, hit.passage.section, hit.passage.doc_id)
+    if excluded and set(best) - excluded:
+        best = {sid: c for sid, c in best.items() if sid not in excluded}
     use_prior = bool(prior) and weight > 0
     use_keywords = bool(keywords) and keyword_weight > 0
     if not use_prior and not use_keywords:
@@ -57,6 +62,7 @@ class ServiceVocabulary:
     def __init__(self, data: IndexData) -> None:
         self._tokens: dict[str, set[str]] = {}
         self._sections: dict[str, set[str]] = {}
+        self._ages = {d.service_id: d.ages for d in data.documents.values() if d.ages}
         # the words of each service's documents list, in both languages: what it asks people to bring
         self._required: dict[str, set[str]] = {}
         for passage, bm25, roman in zip(data.passages, data.bm25_tokens, data.roman_tokens, strict=True):
@@ -139,6 +145,14 @@ class ServiceVocabulary:
         return {sid: w for sid, w in out.items()
                 if not any(other != sid and brought_for(sid, other) and not brought_for(other, sid)
                            and not named_by_its_documents(other) for other in out)}
+
+    def outside_ages(self, text: str) -> frozenset[str]:
+        """The services for other ages than the one the message states, where another service is
+        for it: "beti 8 saal ki hai, passport banwana hai" is not about the adult's passport."""
+        age = stated_age(text) if self._ages else None
+        if age is None or not any(lo <= age <= hi for lo, hi in self._ages.values()):
+            return frozenset()
+        return frozenset(sid for sid, (lo, hi) in self._ages.items() if not lo <= age <= hi)
 
     def names_a_service(self, text: str) -> bool:
         """Does the message contain a keyword phrase of some service ("bay form", "بی فارم")?"""

@@ -107,7 +107,16 @@ def _read_markdown(path: Path, root: Path) -> Document:
         province=str(meta.get("province") or ""),
         keywords=tuple(str(k) for k in _as_list(meta.get("keywords"))),
         path=str(path),
+        ages=_ages(meta.get("ages")),
     )
+
+
+def _ages(value: object) -> tuple[int, int] | None:
+    """The front matter's ``ages: [min, max]``; anything else is None (``rahnuma corpus validate``
+    reports it)."""
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return int(value[0]), int(value[1])
+    return None
 
 
 def _plain_document(path: Path, root: Path, text: str, title: str = "") -> Document:

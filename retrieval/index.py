@@ -285,6 +285,7 @@ def load_data(index_root: Path) -> IndexData:
             d["sections"] = tuple(Section(**s) for s in d["sections"])
             d["source_urls"] = tuple(d["source_urls"])
             d["keywords"] = tuple(d["keywords"])
+            d["ages"] = tuple(d["ages"]) if d.get("ages") else None
             documents[d["doc_id"]] = Document(**d)
     passages, bm25_tokens, roman_tokens = [], [], []
     with open(current / "passages.jsonl", encoding="utf-8") as f:

@@ -33,6 +33,9 @@ class Document:
     province: str = ""
     keywords: tuple[str, ...] = ()
     path: str = ""
+    # the ages in years, inclusive, of the people the service is for, where a sibling service serves
+    # the others (the child's passport (0, 17), the adult's (18, 120)); None: any age
+    ages: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,12 @@ def _validate_file(path: Path, departments: set[str], today: dt.date, langs: dic
     kws = meta.get("keywords")
     if kws is not None and (not isinstance(kws, list) or len(kws) < 5):
         out.append(f"{path}: field 'keywords' must be a list of at least 5 words citizens use")
+    ages = meta.get("ages")
+    if ages is not None and not (isinstance(ages, list) and len(ages) == 2
+                                 and all(isinstance(a, int) and not isinstance(a, bool) for a in ages)
+                                 and 0 <= ages[0] <= ages[1] <= 120):
+        out.append(f"{path}: field 'ages' {ages!r} must be [youngest, oldest], whole years from 0 to 120, "
+                   "e.g. [0, 17] for a child's service")
     out.extend(_check_date(path, meta.get("last_verified"), today))
     out.extend(_check_sections(path, body))
     if sid and lang:

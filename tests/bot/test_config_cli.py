@@ -50,7 +50,8 @@ def test_validation_names_file_and_field(tmp_path: Path) -> None:
     f = corpus / "services" / "nadra-cnic-renewal.en.md"
     text = f.read_text(encoding="utf-8")
     f.write_text(text.replace("lang: en", "lang: fr").replace("last_verified: 2026-11-01", "last_verified: 2099-01-01")
-                 .replace("url: https://id.nadra.gov.pk", "url: id.nadra").replace("## fees", "## prices"),
+                 .replace("url: https://id.nadra.gov.pk", "url: id.nadra").replace("## fees", "## prices")
+                 .replace("\nkeywords:", "\nages: [17, 0]\nkeywords:", 1),
                  encoding="utf-8")
     (corpus / "services" / "dgip-passport-renewal.ur.md").unlink()
     problems = "\n".join(validate_corpus(corpus))
@@ -59,6 +60,7 @@ def test_validation_names_file_and_field(tmp_path: Path) -> None:
     assert "field 'url' 'id.nadra' is not an http(s) URL" in problems
     assert "section '## prices' is not an allowed key" in problems
     assert "dgip-passport-renewal.ur.md: missing" in problems
+    assert "field 'ages' [17, 0] must be [youngest, oldest]" in problems
 
 
 def _config(tmp_path: Path) -> Path:

@@ -112,3 +112,27 @@ def test_a_service_named_by_a_document_another_named_service_asks_for_is_that_do
     # the child's passport lists "b form" among its own names, but is named by nothing else here
     assert "bform" in vocab.keyword_evidence("bache ka b form banwane ke liye kya chahiye")
     assert set(vocab.keyword_evidence("b form banwana hai")) == {"bform", "minor-passport"}
+
+
+def _aged(service_id: str, ages: tuple[int, int] | None) -> Document:
+    return Document(doc_id=f"{service_id}.en", service_id=service_id, lang="en", title=service_id,
+                    sections=(Section("overview", "x"),), keywords=("passport office", "passport fees"), ages=ages)
+
+
+AGED = _vocabulary(_aged("passport-minor", (0, 17)), _aged("passport-new", (18, 120)), _aged("passport-lost", None))
+
+
+@pytest.mark.parametrize(("text", "outside"), [
+    ("beti 8 saal ki hai uska passport banwana hai", {"passport-new"}),
+    ("abbu 65 saal ke hain, passport renew karwana hai", {"passport-minor"}),
+    ("10 saal wala passport kitne ka hai", set()),  # a validity, not an age
+    ("main 30 saal ka hoon, mere 5 saal ke bete ka passport", set()),  # two ages: which one is meant?
+])
+def test_outside_ages_leaves_out_the_services_for_other_ages(text: str, outside: set[str]) -> None:
+    assert AGED.outside_ages(text) == outside
+
+
+def test_rank_services_leaves_out_excluded_services_unless_nothing_else_was_found() -> None:
+    hits = [_hit("passport-new", 2.0), _hit("passport-minor", 1.5)]
+    assert [c.service_id for c in rank_services(hits, excluded=frozenset({"passport-new"}))] == ["passport-minor"]
+    assert [c.service_id for c in rank_services(hits[:1], excluded=frozenset({"passport-new"}))] == ["passport-new"]
