@@ -21,7 +21,7 @@ _PATTERNS = tuple(re.compile(p) for p in (
     rf"\b(\d{{1,3}})[\s-]*{_YEARS}[\s-]*old\b",                                # 14 year old, 5-years-old
     rf"\b(\d{{1,3}}) {_YEARS} (?:ka|ki|ke|kay|ky|k) {_AFTER}",                # 8 saal ki hai, 5 saal ke bache
     rf"\b(\d{{1,3}}) {_YEARS} (?:ka|ki|ke|kay|ky|k)\s*(?:$|[?.,!])",           # beta 17 saal ka?
-    rf"\b(?:umar|umr|age|aged)(?: is| hai)? (\d{{1,3}})\b",                    # umar 17 saal, aged 12
+    r"\b(?:umar|umr|age|aged)(?: is| hai)? (\d{1,3})\b",                        # umar 17 saal, aged 12
     rf"(\d{{1,3}}) ?سال (?:کا|کی|کے) ?(?:$|[؟?۔،.!]|{_UR_AFTER})",             # 12 سال کی ہے, 12 سال کے بچے
     r"عمر (\d{1,3}) ?سال",                                                      # عمر 12 سال ہے
 ))
