@@ -95,6 +95,9 @@ HUMAN = _rx(
 _HYPOTHETICAL = _rx(
     r"\b(?:agar|if|in case of|what (?:number|should i call)|which number|kis number|kon ?sa number|konsa number)\b",
     r"\b(?:ho ja[ae]?y?e|hojaye|ho jae)\s+(?:to|tou|toh)\b", r"\bhelp ?line\b",
+    # what to tell the operator when calling is a question about the service, not a call for help
+    r"\b(?:operator|dispatcher) ko (?:kya|kia)\b", r"\bcall kart[eai] (?:time|waqt)\b",
+    r"\bwhat (?:should|do) i (?:tell|say)\b", "آپریٹر کو کیا",
     "اگر", "جائے تو", "جاوے تے", "جاوے تاں", "کون سا نمبر", "کونسا نمبر", "کس نمبر", "ہیلپ لائن",
 )
 _NOW = _rx(

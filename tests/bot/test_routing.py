@@ -14,6 +14,7 @@ CASES = [
     ("ghar mein aag lag gayi hai", HandoffReason.EMERGENCY),
     ("میرے بھائی کا ایکسیڈنٹ ہو گیا ہے", HandoffReason.EMERGENCY),
     ("my husband is beating me", HandoffReason.EMERGENCY),
+    ("accident ho gaya hai operator ko kya batayen jaldi", HandoffReason.EMERGENCY),  # happening now
     ("I want to kill myself", HandoffReason.EMERGENCY),
     # self-harm without the word "suicide", in each script
     ("مجھے جینے کی کوئی وجہ نظر نہیں آتی", HandoffReason.EMERGENCY),
@@ -58,6 +59,7 @@ def test_routes(text: str, reason: HandoffReason) -> None:
     "شناختی کارڈ کی تجدید کیسے ہوگی؟",
     "agar ghar mein aag lag jaye to kya karein",  # a conditional asks for information
     "موٹروے پر حادثہ ہو جائے تو کون سا نمبر ملانا چاہیے؟",
+    "emergency call karte time operator ko kya information deni chahiye",  # how to call, not a call for help
     "ایجنٹ نے کفالت کے پیسے کاٹ لیے، شکایت کہاں کروں؟",  # the payment agent, not a request for one
     "بجلی کے بل پر ریفرنس نمبر کہاں لکھا ہوتا ہے؟",  # where the number is printed, not a lookup
     "card ki muddat khatam ho gayi hai ab kya karun",  # an expired card ends, nobody's life
