@@ -45,6 +45,8 @@ from retrieval.tokenise import tokenise
 _FOLLOW_UP = re.compile(r"^(?:aur|or|and|what about|also|phir|اور|پھر|نیز)\b", re.IGNORECASE)
 _TRACKING_CUES = re.compile(r"track|status|8400|9988|8171|ٹریک|اسٹیٹس|صورتحال|معلوم", re.IGNORECASE)
 EMERGENCY_SERVICE = "emergency-helplines"
+# the service classifier's probability at which its top service is ranked even without a retrieved passage
+POINTED_PROBABILITY = 0.2
 # contact items of that service that serve someone thinking of ending their life (matched in any version)
 SELF_HARM_MARKERS = ("mental", "suicid", "distress")
 log = logging.getLogger(__name__)
@@ -205,6 +207,17 @@ class Pipeline:
         cfg = self.config.answer
         hits = self.retriever.search(query, query_vec)
         keywords = self.vocab.keyword_evidence(query) if cfg.keyword_weight > 0 else None
+        # a service the classifier or the keywords point to is ranked even when none of its passages
+        # made the top hits ("lisence ke liye kya documents chahiye" retrieves other services' document
+        # lists): its best passage is scored among the same candidates
+        pointed = {max(keywords, key=keywords.__getitem__)} if keywords else set()
+        if service_probs:
+            top = max(service_probs, key=service_probs.__getitem__)
+            if service_probs[top] >= POINTED_PROBABILITY:
+                pointed.add(top)
+        missing = pointed - {h.passage.service_id for h in hits}
+        if missing:
+            hits = self.retriever.search(query, query_vec, services=missing)
         services = rank_services(hits, service_probs, cfg.service_prior_weight, keywords, cfg.keyword_weight,
                                  self.vocab.outside_ages(query))
         return assess_confidence(self.confidence_model, query, hits, services, self.vocab, asked, latin, scope,

@@ -8,6 +8,7 @@ the choice of z-score over RRF and convex fusion were measured on UQA (docs/adr/
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -99,13 +100,19 @@ class HybridRetriever:
             self._sentence_bm25 = _Bm25(d.sentence_tokens)
             self._sentence_start = np.searchsorted(d.sentence_owner, np.arange(n), side="left")
             self._sentence_end = np.searchsorted(d.sentence_owner, np.arange(n), side="right")
+        self._passages_of: dict[str, list[int]] = {}
+        for i, passage in enumerate(self.data.passages):
+            self._passages_of.setdefault(passage.service_id, []).append(i)
         self._loaded = True
 
     def embed_query(self, query: str) -> np.ndarray:
         return self.embedder.embed_queries([query])[0]
 
-    def search(self, query: str, query_vec: np.ndarray | None = None, top_k: int | None = None) -> list[Hit]:
-        """The ``top_k`` best passages for ``query``, best first, with their signals."""
+    def search(self, query: str, query_vec: np.ndarray | None = None, top_k: int | None = None,
+               services: Collection[str] = ()) -> list[Hit]:
+        """The ``top_k`` best passages for ``query``, best first, with their signals; and, for each of
+        ``services`` without a passage among them, that service's best passage after them (scored
+        among the same candidates, so a service named by other evidence has a retrieval score)."""
         self.load()
         k = top_k or self.settings.top_k
         n = len(self.data.passages)
@@ -125,6 +132,8 @@ class HybridRetriever:
             cands.update(int(self.data.window_owner[i]) for i in wi[0] if i >= 0)
         if roman is not None and roman.any():
             cands.update(np.argpartition(-roman, c - 1)[:c].tolist())
+        for sid in services:
+            cands.update(self._passages_of.get(sid, ()))
         idx = np.fromiter(sorted(cands), dtype=np.int64)
         dense = self.data.passage_vecs[idx] @ q
         window = self._window_max(idx, q, dense)
@@ -138,7 +147,15 @@ class HybridRetriever:
             fused = fused + s.w_bm25 * _zscore(bm25[idx])
         if roman is not None and roman.any():
             fused = fused + s.w_roman * _zscore(roman[idx])
-        order = np.argsort(-fused, kind="stable")[:k]
+        ranked = np.argsort(-fused, kind="stable")
+        order = list(ranked[:k])
+        if services:
+            found = {self.data.passages[int(idx[j])].service_id for j in order}
+            for j in ranked[k:]:
+                sid = self.data.passages[int(idx[j])].service_id
+                if sid in services and sid not in found:
+                    order.append(j)
+                    found.add(sid)
         return [
             Hit(
                 passage=self.data.passages[int(idx[j])],

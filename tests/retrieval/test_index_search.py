@@ -130,3 +130,13 @@ def test_hybrid_search_finds_the_right_service(corpus: Path, tmp_path: Path) -> 
 def test_settings_are_validated() -> None:
     with pytest.raises(ValueError, match="top_k must be greater than 0"):
         RetrievalSettings(top_k=0)
+
+
+def test_search_adds_the_best_passage_of_a_service_asked_for(corpus: Path, tmp_path: Path) -> None:
+    _build(corpus, tmp_path)
+    retriever = HybridRetriever(load_data(tmp_path / "index"), HashEmbedder(), RetrievalSettings(top_k=1))
+    [top] = retriever.search("passport renewal fee")
+    assert top.passage.service_id == "dgip-passport-renewal"
+    hits = retriever.search("passport renewal fee", services={"emergency-helplines", "dgip-passport-renewal"})
+    assert [h.passage.service_id for h in hits] == ["dgip-passport-renewal", "emergency-helplines"]
+    assert hits[1].score <= hits[0].score  # scored among the same candidates, after the top hits
