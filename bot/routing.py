@@ -208,9 +208,11 @@ OFF_TOPIC = _rx(
     r"\b(?:medicine|dawai|dawa|symptoms|fever|bukhar|diet|weight loss|headache|sar dard)\b(?!.*\b(?:sehat card|hospital list|vaccin|teeka)\b)",
     r"\b(?:hotel|flight|ticket|train|bus) (?:booking|book|kiraya|fare|timing)\b",
     r"\b(?:best|top)\s+(?:university|college|school|hospital|doctor|lawyer)\b",
+    # legal advice on a dispute: a lawyer's work, not a public service's steps
+    r"\b(?:legal (?:action|advice)|qanooni (?:karwai|karrwai|karwaee|mashwara|chara ?joi)|sue (?:him|her|them|my)|file a case against)\b",
     "کرکٹ", "میچ", "موسم", "ترکیب", "نظم", "شاعری", "غزل", "لطیفہ", "گانا", "فلم", "ڈرامہ", "ڈالر کا ریٹ",
     "سونے کی قیمت", "الیکشن", "انتخابات", "عمران خان", "نواز شریف", "سیاست", "دارالحکومت", "کڑاہی", "بریانی",
-    "پکانے", "بنانے کی ترکیب", "نوکری", "ملازمت", "بھرتی", "قرضہ", "لاٹری", "پرائز بانڈ", "فتویٰ", "دوائی", "بخار",
+    "پکانے", "بنانے کی ترکیب", "قانونی کارروائی", "قانونی مشورہ", "نوکری", "ملازمت", "بھرتی", "قرضہ", "لاٹری", "پرائز بانڈ", "فتویٰ", "دوائی", "بخار",
 )
 _SERVICE_WORDS = _rx(
     r"\b(?:cnic|nicop|poc|nadra|passport|b.?form|frc|crc|card|tax|ntn|fbr|bisp|ehsaas|sehat|licen[cs]e|token|registration|bill|bijli|gas|sim|pta|fir|police|domicile|fard|registry|pension|eobi|hajj|attest|protector|filer)\w*\b",

@@ -39,6 +39,8 @@ CASES = [
     ("UK visa kaise milega", HandoffReason.OUT_OF_SCOPE),
     ("who won the cricket match yesterday", HandoffReason.OUT_OF_SCOPE),
     ("آج موسم کیسا ہے", HandoffReason.OUT_OF_SCOPE),
+    ("shohar bina ijazat dusri shadi kar raha hai, kya legal action le sakti hun", HandoffReason.OUT_OF_SCOPE),
+    ("پڑوسی کے خلاف قانونی کارروائی کیسے کروں", HandoffReason.OUT_OF_SCOPE),
 ]
 
 
