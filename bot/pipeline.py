@@ -205,6 +205,7 @@ class Pipeline:
                 service_probs: dict[str, float] | None = None) -> Assessment:
         assert self.retriever is not None
         cfg = self.config.answer
+        query_vec = self.retriever.embed_query(query) if query_vec is None else query_vec  # for both searches
         hits = self.retriever.search(query, query_vec)
         keywords = self.vocab.keyword_evidence(query) if cfg.keyword_weight > 0 else None
         # a service the classifier or the keywords point to is ranked even when none of its passages

@@ -106,6 +106,7 @@ class HybridRetriever:
         self._loaded = True
 
     def embed_query(self, query: str) -> np.ndarray:
+        self.load()
         return self.embedder.embed_queries([query])[0]
 
     def search(self, query: str, query_vec: np.ndarray | None = None, top_k: int | None = None,
