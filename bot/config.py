@@ -66,6 +66,7 @@ class AnswerConfig(_Frozen):
     section_cue_weight: float = Field(2.0, ge=0, le=10)
     service_prior_weight: float = Field(0.5, ge=0, le=10)
     keyword_weight: float = Field(0.5, ge=0, le=10)
+    pointed_probability: float = Field(0.2, ge=0, le=1)
     max_items: int = Field(6, gt=0)
     max_chars: int = Field(900, gt=100)
 

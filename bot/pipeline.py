@@ -45,8 +45,6 @@ from retrieval.tokenise import tokenise
 _FOLLOW_UP = re.compile(r"^(?:aur|or|and|what about|also|phir|اور|پھر|نیز)\b", re.IGNORECASE)
 _TRACKING_CUES = re.compile(r"track|status|8400|9988|8171|ٹریک|اسٹیٹس|صورتحال|معلوم", re.IGNORECASE)
 EMERGENCY_SERVICE = "emergency-helplines"
-# the service classifier's probability at which its top service is ranked even without a retrieved passage
-POINTED_PROBABILITY = 0.2
 # contact items of that service that serve someone thinking of ending their life (matched in any version)
 SELF_HARM_MARKERS = ("mental", "suicid", "distress")
 log = logging.getLogger(__name__)
@@ -214,7 +212,7 @@ class Pipeline:
         pointed = {max(keywords, key=keywords.__getitem__)} if keywords else set()
         if service_probs:
             top = max(service_probs, key=service_probs.__getitem__)
-            if service_probs[top] >= POINTED_PROBABILITY:
+            if service_probs[top] >= cfg.pointed_probability:
                 pointed.add(top)
         missing = pointed - {h.passage.service_id for h in hits}
         if missing:
