@@ -150,13 +150,14 @@ class HybridRetriever:
             fused = fused + s.w_roman * _zscore(roman[idx])
         ranked = np.argsort(-fused, kind="stable")
         order = list(ranked[:k])
-        if services:
-            found = {self.data.passages[int(idx[j])].service_id for j in order}
-            for j in ranked[k:]:
-                sid = self.data.passages[int(idx[j])].service_id
-                if sid in services and sid not in found:
-                    order.append(j)
-                    found.add(sid)
+        wanted = set(services) - {self.data.passages[int(idx[j])].service_id for j in order} if services else set()
+        for j in ranked[k:] if wanted else ():
+            if not wanted:
+                break
+            sid = self.data.passages[int(idx[j])].service_id
+            if sid in wanted:
+                order.append(j)
+                wanted.discard(sid)
         return [
             Hit(
                 passage=self.data.passages[int(idx[j])],
