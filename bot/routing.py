@@ -191,6 +191,11 @@ _PAKISTANI = _rx(
     # from Lahore is still the UK's
     r"\b(?:punjab|sindh|kpk?|khyber|balochistan)\b",
     r"\b(?:islamabad|lahore|karachi|peshawar|quetta|rawalpindi|multan|faisalabad)(?: (?:ka|ki|ke|wala|wali))? (?:driving )?licen[cs]e",
+    # a copy of one's iqama or visa is a document an overseas Pakistani brings to our office abroad
+    # ("dubai mein rehta hun, renewal k liye iqama ya visa ki copy bhi lagani parti hai?")
+    r"\b(?:iqama|visa)(?: (?:ya|or|aur|and) (?:iqama|visa))?(?: (?:ki|ka|ke))? (?:copy|copies|photocopy)\b",
+    r"\bcop(?:y|ies) of (?:my |the )?(?:iqama|visa)\b",
+    "(?:اقامہ|ویزا)(?: یا (?:اقامہ|ویزا))? کی (?:کاپی|فوٹو ?کاپی)",
     "پاکستان", "نادرا", "نائیکوپ", "پولیس", "تصدیق", "پروٹیکٹر", "ب فارم", "فیملی رجسٹریشن", "پنجاب", "سندھ",
     "خیبر", "بلوچستان",
 )

@@ -163,6 +163,10 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     # an overseas Pakistani's own passport: the country says where they live, not whose passport
     "dubai mein hoon passport renew karwana hai",
     "I live in Canada, how do I renew my passport",
+    # a copy of the iqama or visa is a document for the Pakistani passport, not a foreign service
+    "passport ke safhe khatam ho gaye, dubai mein rehta hun. renewal k liye iqama ya visa ki copy lagti hai?",
+    "I am in Saudi Arabia, do I need a copy of my iqama to renew my passport at the embassy?",
+    "سعودی عرب میں ہوں، پاسپورٹ کی تجدید کے لیے اقامہ کی کاپی لگے گی؟",
     # a province names a Pakistani licence; a job names no off-topic question when a return is filed
     "dubai mein hoon aur mera KP ka licence expire ho gaya hai, yahan se renew kaise karun",
     "bank mein job karta hoon salaried hoon, pehli dafa return file karni hai. kya kya documents chahiye",
@@ -180,6 +184,7 @@ def test_words_that_look_like_other_rules_in_service_questions(text: str) -> Non
     "qatar me driving licence ke liye kitni classes leni parti hain",
     "dubai mein hoon yahan ka driving licence kaise banega",
     "how do i apply for a uk student visa from lahore",
+    "iqama renew karwane ke liye passport ki copy chahiye?",
 ])
 def test_other_countries_services_are_still_foreign(text: str) -> None:
     route = route_message(text)
