@@ -51,6 +51,15 @@ def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
                   key=lambda c: -c.score)
 
 
+def favour_request(evidence: Mapping[str, float], asked: Mapping[str, float], factor: float) -> dict[str, float]:
+    """Keyword ``evidence`` for a whole message where the part that asks (``bot.clauses.request_part``)
+    names services (``asked``, its own evidence): a service only the situation names keeps ``factor``
+    of its evidence. Where the asking part names none, the evidence is as it was."""
+    if not asked:
+        return dict(evidence)
+    return {sid: w if sid in asked else factor * w for sid, w in evidence.items()}
+
+
 def match_keys(text: str) -> frozenset[str]:
     """The content words of ``text`` as a set of ``word_key``s."""
     return frozenset(phrase_keys(text))
@@ -121,6 +130,7 @@ class ServiceVocabulary:
         registration" contains "bike registration", and "licens pakka" "pakka license"): the sum over the
         phrase's words of log(services / services whose keywords have the word)."""
         found = match_keys(text)
+        seq = phrase_keys(text)
         out: dict[str, float] = {}
         matched: dict[str, list[frozenset[str]]] = {}
         for keys, owners, weight in self._phrases:
@@ -142,9 +152,22 @@ class ServiceVocabulary:
             required = self._required.get(sid, set())
             return all(keys <= required for keys in matched[sid])
 
+        # and the other must be named by words of its own: in "bike ka learner license kitni umar mein
+        # banta hai" the new licence (which asks for a learner permit) is named only through a scattered
+        # "bike ... license" whose "license" belongs to "learner license", written as one run of words,
+        # so the question is the learner permit's; in "learner ko 2 mahine ho gaye, ab pakka lisence" and
+        # "kids passport normal category" the other is named by a run of its own
+        def named_apart(other: str, sid: str) -> bool:
+            taken = frozenset().union(*(keys for keys in matched[sid] if as_run(keys)))
+            return any((len(keys) > 1 and as_run(keys) and not keys <= taken)
+                       or all(seq.count(k) > 1 for k in keys & taken) for keys in matched[other])
+
+        def as_run(keys: frozenset[str]) -> bool:
+            return any(frozenset(seq[i:i + len(keys)]) == keys for i in range(len(seq) - len(keys) + 1))
+
         return {sid: w for sid, w in out.items()
                 if not any(other != sid and brought_for(sid, other) and not brought_for(other, sid)
-                           and not named_by_its_documents(other) for other in out)}
+                           and not named_by_its_documents(other) and named_apart(other, sid) for other in out)}
 
     def outside_ages(self, text: str) -> frozenset[str]:
         """The services for other ages than the one the message states, where another service is

@@ -114,6 +114,18 @@ def test_a_service_named_by_a_document_another_named_service_asks_for_is_that_do
     assert set(vocab.keyword_evidence("b form banwana hai")) == {"bform", "minor-passport"}
 
 
+def test_a_service_named_only_through_the_document_phrase_does_not_make_it_a_document() -> None:
+    pairs = [_with_documents("learner", ("learner license", "learner permit"), "- CNIC."),
+             _with_documents("licence", ("bike license", "pakka license"), "- Learner license.\n- CNIC.")]
+    data = SimpleNamespace(passages=[p for _, p in pairs], bm25_tokens=[[] for _ in pairs],
+                           roman_tokens=[[] for _ in pairs], documents={d.doc_id: d for d, _ in pairs})
+    vocab = ServiceVocabulary(data)  # type: ignore[arg-type]
+    # "license" names the licence only as part of "learner license": the question is the permit's
+    assert "learner" in vocab.keyword_evidence("bike ka learner license kitni umar mein banta hai")
+    # named apart ("pakka license"), the licence is what is asked about and the permit is brought
+    assert set(vocab.keyword_evidence("pakka license ke liye learner license zaroori hai?")) == {"licence"}
+
+
 def _aged(service_id: str, ages: tuple[int, int] | None) -> Document:
     return Document(doc_id=f"{service_id}.en", service_id=service_id, lang="en", title=service_id,
                     sections=(Section("overview", "x"),), keywords=("passport office", "passport fees"), ages=ages)
