@@ -67,6 +67,7 @@ class AnswerConfig(_Frozen):
     service_prior_weight: float = Field(0.5, ge=0, le=10)
     keyword_weight: float = Field(0.5, ge=0, le=10)
     pointed_probability: float = Field(0.2, ge=0, le=1)
+    situation_keyword_factor: float = Field(0.5, ge=0, le=1)
     max_items: int = Field(6, gt=0)
     max_chars: int = Field(900, gt=100)
 

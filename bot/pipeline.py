@@ -21,6 +21,7 @@ import numpy as np
 import yaml
 
 from bot import canned
+from bot.clauses import request_part
 from bot.compose import Composed, compose_answer, doc_for, section_text
 from bot.confidence import ConfidenceModel, assess_confidence, scope_logit
 from bot.config import Config
@@ -31,7 +32,7 @@ from bot.guardrails import generate_or_fallback
 from bot.intent import IntentModels, featurise
 from bot.routing import CONTINUE, Route, names_service, route_message
 from bot.sections import detect_section
-from bot.services import ServiceVocabulary, rank_services
+from bot.services import ServiceVocabulary, favour_request, rank_services
 from bot.session import Memory, SessionMemory, SessionState
 from bot.types import Assessment, Citation, HandoffReason, Outcome, Reply
 from models.embedders import Embedder, embedder_from_config
@@ -206,6 +207,10 @@ class Pipeline:
         query_vec = self.retriever.embed_query(query) if query_vec is None else query_vec  # for both searches
         hits = self.retriever.search(query, query_vec)
         keywords = self.vocab.keyword_evidence(query) if cfg.keyword_weight > 0 else None
+        # "abbu ka inteqal ho gaya, ab gaari ammi ke naam karwani hai": the car transfer is asked, the
+        # death only told
+        if keywords and cfg.situation_keyword_factor < 1 and (asking := request_part(query)):
+            keywords = favour_request(keywords, self.vocab.keyword_evidence(asking), cfg.situation_keyword_factor)
         # a service the classifier or the keywords point to is ranked even when none of its passages
         # made the top hits ("lisence ke liye kya documents chahiye" retrieves other services' document
         # lists): its best passage is scored among the same candidates

@@ -32,6 +32,9 @@ def test_bad_values_name_the_field(tmp_path: Path) -> None:
     p.write_text('[retrieval\n')
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(p, env={})
+    p.write_text('[answer]\nsituation_keyword_factor = 1.5\n')  # a share of the evidence: 0 to 1
+    with pytest.raises(ConfigError, match="answer.situation_keyword_factor"):
+        load_config(p, env={})
     p.write_text('[answer]\nunknown_key = 1\n')
     with pytest.raises(ConfigError, match="unknown_key"):
         load_config(p, env={})
