@@ -130,7 +130,6 @@ class ServiceVocabulary:
         registration" contains "bike registration", and "licens pakka" "pakka license"): the sum over the
         phrase's words of log(services / services whose keywords have the word)."""
         found = match_keys(text)
-        seq = phrase_keys(text)
         out: dict[str, float] = {}
         matched: dict[str, list[frozenset[str]]] = {}
         for keys, owners, weight in self._phrases:
@@ -152,18 +151,17 @@ class ServiceVocabulary:
             required = self._required.get(sid, set())
             return all(keys <= required for keys in matched[sid])
 
-        # and the other must be named by words of its own: in "bike ka learner license kitni umar mein
-        # banta hai" the new licence (which asks for a learner permit) is named only through a scattered
-        # "bike ... license" whose "license" belongs to "learner license", written as one run of words,
-        # so the question is the learner permit's; in "learner ko 2 mahine ho gaye, ab pakka lisence" and
-        # "kids passport normal category" the other is named by a run of its own
-        def named_apart(other: str, sid: str) -> bool:
-            taken = frozenset().union(*(keys for keys in matched[sid] if as_run(keys)))
-            return any((len(keys) > 1 and as_run(keys) and not keys <= taken)
-                       or all(seq.count(k) > 1 for k in keys & taken) for keys in matched[other])
+        # and the other must be named by more than words of the first's own phrase as the message
+        # writes it: "بی آئی ایس پی کا سروے" names the NSER survey, whose phrase contains the "BISP"
+        # that names Kafaalat, so Kafaalat, which asks for the survey, does not make it a document
+        seq = phrase_keys(text)
 
-        def as_run(keys: frozenset[str]) -> bool:
+        def as_written(keys: frozenset[str]) -> bool:  # the phrase's words side by side in the message
             return any(frozenset(seq[i:i + len(keys)]) == keys for i in range(len(seq) - len(keys) + 1))
+
+        def named_apart(other: str, sid: str) -> bool:
+            own = frozenset().union(*(keys for keys in matched[sid] if as_written(keys)))
+            return any(not keys <= own for keys in matched[other])
 
         return {sid: w for sid, w in out.items()
                 if not any(other != sid and brought_for(sid, other) and not brought_for(other, sid)

@@ -114,16 +114,16 @@ def test_a_service_named_by_a_document_another_named_service_asks_for_is_that_do
     assert set(vocab.keyword_evidence("b form banwana hai")) == {"bform", "minor-passport"}
 
 
-def test_a_service_named_only_through_the_document_phrase_does_not_make_it_a_document() -> None:
-    pairs = [_with_documents("learner", ("learner license", "learner permit"), "- CNIC."),
-             _with_documents("licence", ("bike license", "pakka license"), "- Learner license.\n- CNIC.")]
+def test_a_service_named_only_inside_the_others_phrase_does_not_make_it_a_document() -> None:
+    pairs = [_with_documents("kafaalat", ("bisp", "kafaalat"), "- Survey record.\n- CNIC."),
+             _with_documents("survey", ("bisp survey", "survey"), "- CNIC.\n- B-forms.")]
     data = SimpleNamespace(passages=[p for _, p in pairs], bm25_tokens=[[] for _ in pairs],
                            roman_tokens=[[] for _ in pairs], documents={d.doc_id: d for d, _ in pairs})
     vocab = ServiceVocabulary(data)  # type: ignore[arg-type]
-    # "license" names the licence only as part of "learner license": the question is the permit's
-    assert "learner" in vocab.keyword_evidence("bike ka learner license kitni umar mein banta hai")
-    # named apart ("pakka license"), the licence is what is asked about and the permit is brought
-    assert set(vocab.keyword_evidence("pakka license ke liye learner license zaroori hai?")) == {"licence"}
+    # "bisp" names Kafaalat only as part of "bisp survey": the survey stays
+    assert "survey" in vocab.keyword_evidence("bisp survey karwane ke liye kya le kar jaun")
+    # named by its own word, Kafaalat is what is asked about, and the survey is what it asks for
+    assert set(vocab.keyword_evidence("kafaalat ke liye bisp survey zaroori hai?")) == {"kafaalat"}
 
 
 def _aged(service_id: str, ages: tuple[int, int] | None) -> Document:
