@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/section_cv.py [--misses] [--cue-weight 2.0 1.0 ...]
                                            [--retrieval-weight 0.5 ...]
+                                           [--second-opinion eval/data/section_second_opinion.jsonl]
 
 The questions the section classifier learns from (the citizen `tune` split, the section-labelled
 `bot/data/train_questions*.jsonl` files outside NO_SECTION_LABELS, and the validation set; never the
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="section_cue_weight values to compare (default: the config's)")
     ap.add_argument("--retrieval-weight", type=float, nargs="+", default=None,
                     help="section_retrieval_weight values to compare (default: the config's)")
+    ap.add_argument("--second-opinion", type=Path, default=None,
+                    help="a second annotator's section labels (eval/data/section_second_opinion.jsonl): "
+                         "also print how often the annotators agree, and the system with each")
     args = ap.parse_args(argv)
 
     pipeline = build_pipeline(load_config(None))
@@ -65,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     shipped_config, shipped_intents = pipeline.config, pipeline.intents
     right: dict[tuple[float, float], dict[str, list[tuple[bool, bool]]]] = {s: defaultdict(list) for s in settings}
     confusion: dict[tuple[float, float], Counter[tuple[str, str]]] = {s: Counter() for s in settings}
+    chosen: dict[tuple[float, float], dict[str, str]] = {s: {} for s in settings}  # text -> section, right service
     try:
         for f in range(5):
             train = fold != f
@@ -82,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                     right[(cue, ret)][sources[i]].append((ok, service_ok))
                     if service_ok:
                         confusion[(cue, ret)][(str(e.section), str(reply.section))] += 1
+                    if service_ok:
+                        chosen[(cue, ret)][e.text] = str(reply.section)
                     if args.misses and service_ok and not ok:
                         print(f"  miss cue={cue} ret={ret} [{sources[i]}] {e.text!r}: "
                               f"got {reply.section}, labelled {e.section}")
@@ -101,7 +108,40 @@ def main(argv: list[str] | None = None) -> int:
     print("  " + " " * 16 + " ".join(f"{n:>6}" for n in names))
     for a in SECTION_CLASSES:
         print(f"  {a:16s}" + " ".join(f"{confusion[setting][(a, b)]:>6}" for b in SECTION_CLASSES))
+    if args.second_opinion:
+        print_agreement(args.second_opinion, labelled, sources, chosen[setting])
     return 0
+
+
+def print_agreement(path: Path, labelled: list, sources: list[str], chosen: dict[str, str]) -> None:  # type: ignore[type-arg]
+    """Per source: how often a second annotator's section is the first's (and the first's is one of the
+    second's two), and how often the system's section (right service, out of fold) is each's."""
+    import json
+
+    from bot.intent import SECTION_CLASSES
+
+    second = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        row = json.loads(line)
+        if row.get("section") not in SECTION_CLASSES or row.get("second") not in (*SECTION_CLASSES, None):
+            raise SystemExit(f"{path}:{n}: section {row.get('section')!r} / second {row.get('second')!r} is not "
+                             f"one of {SECTION_CLASSES} (second may be null)")
+        second[row["text"]] = (row["section"], row["second"])
+    rows: dict[str, list[tuple[bool, bool, bool | None, bool | None]]] = defaultdict(list)
+    for e, source in zip(labelled, sources, strict=True):
+        if e.text not in second:
+            continue
+        first, two = second[e.text]
+        got = chosen.get(e.text)
+        rows[source].append((first == e.section, e.section in (first, two),
+                             None if got is None else got == e.section, None if got is None else got == first))
+    print(f"second annotator ({path.name}) against the labels, and the system (right service, out of fold):")
+    print(f"  {'source':42s} {'n':>4s} {'agree':>6s} {'in its two':>10s} {'system=labels':>14s} {'system=second':>14s}")
+    for source in sorted(rows):
+        r = rows[source]
+        sys_rows = [x for x in r if x[2] is not None]
+        print(f"  {source:42s} {len(r):4d} {np.mean([x[0] for x in r]):6.3f} {np.mean([x[1] for x in r]):10.3f} "
+              f"{np.mean([x[2] for x in sys_rows]):14.3f} {np.mean([x[3] for x in sys_rows]):14.3f}")
 
 
 if __name__ == "__main__":
