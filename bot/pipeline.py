@@ -210,7 +210,8 @@ class Pipeline:
         # "abbu ka inteqal ho gaya, ab gaari ammi ke naam karwani hai": the car transfer is asked, the
         # death only told
         if keywords and cfg.situation_keyword_factor < 1 and (asking := request_part(query)):
-            keywords = favour_request(keywords, self.vocab.keyword_evidence(asking), cfg.situation_keyword_factor)
+            keywords = favour_request(keywords, self.vocab.keyword_evidence(asking), cfg.situation_keyword_factor,
+                                      self.vocab.department)
         # a service the classifier or the keywords point to is ranked even when none of its passages
         # made the top hits ("lisence ke liye kya documents chahiye" retrieves other services' document
         # lists): its best passage is scored among the same candidates

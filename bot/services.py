@@ -51,13 +51,28 @@ def rank_services(hits: Sequence[Hit], prior: Mapping[str, float] | None = None,
                   key=lambda c: -c.score)
 
 
-def favour_request(evidence: Mapping[str, float], asked: Mapping[str, float], factor: float) -> dict[str, float]:
+def favour_request(evidence: Mapping[str, float], asked: Mapping[str, float], factor: float,
+                   department: Mapping[str, str] | None = None) -> dict[str, float]:
     """Keyword ``evidence`` for a whole message where the part that asks (``bot.clauses.request_part``)
     names services (``asked``, its own evidence): a service only the situation names keeps ``factor``
-    of its evidence. Where the asking part names none, the evidence is as it was."""
+    of its evidence, where the asking part names one with at least that much, unless it is of the
+    ``department`` of one the asking part names. A sibling's situation says which of the department's
+    services is meant: "pasport gum ho gaya hai, naya banwane ki fees" asks for a new passport because
+    the old one is lost, which is the lost passport's service; and a bare "naya" in the asking part
+    (a word of "naya meter", "nayi gari") is too little to set the lost passport aside. Where the
+    asking part names none, the evidence is as it was."""
     if not asked:
         return dict(evidence)
-    return {sid: w if sid in asked else factor * w for sid, w in evidence.items()}
+    dept = department or {}
+    asked_departments = {dept.get(sid, sid) for sid in asked}
+    strongest = max(asked.values())
+
+    def kept(sid: str, w: float) -> float:
+        if sid in asked or dept.get(sid, sid) in asked_departments or strongest < factor * w:
+            return w
+        return factor * w
+
+    return {sid: kept(sid, w) for sid, w in evidence.items()}
 
 
 def match_keys(text: str) -> frozenset[str]:
@@ -72,6 +87,7 @@ class ServiceVocabulary:
         self._tokens: dict[str, set[str]] = {}
         self._sections: dict[str, set[str]] = {}
         self._ages = {d.service_id: d.ages for d in data.documents.values() if d.ages}
+        self.department = {d.service_id: d.department for d in data.documents.values() if d.department}
         # the words of each service's documents list, in both languages: what it asks people to bring
         self._required: dict[str, set[str]] = {}
         for passage, bm25, roman in zip(data.passages, data.bm25_tokens, data.roman_tokens, strict=True):

@@ -42,3 +42,20 @@ def test_a_service_only_the_situation_names_keeps_a_share_of_its_evidence() -> N
                                                                          "vehicle-transfer": 4.8}
     # the asking part names nothing ("kya karun"): the evidence is as it was
     assert favour_request(evidence, {}, 0.5) == evidence
+
+
+
+def test_a_siblings_situation_says_which_service_is_meant() -> None:
+    # "pasport gum ho gaya hai, naya banwane ki fees": the new passport asked for replaces a lost one
+    evidence = {"passport-lost": 6.0, "passport-new": 4.0}
+    department = {"passport-lost": "dgip", "passport-new": "dgip", "death-registration": "localgov"}
+    assert favour_request(evidence, {"passport-new": 4.0}, 0.5, department) == evidence
+    assert favour_request({**evidence, "death-registration": 7.0}, {"passport-new": 4.0}, 0.5,
+                          department)["death-registration"] == 3.5
+
+
+
+def test_a_weak_name_in_the_asking_part_does_not_set_the_situation_aside() -> None:
+    # "pasport gum ho gaya hai, naya banwane ki fees": "naya" alone names vehicle registration weakly
+    evidence = {"passport-lost": 6.3, "vehicle-registration": 2.3}
+    assert favour_request(evidence, {"vehicle-registration": 2.3}, 0.5) == evidence
