@@ -154,6 +154,19 @@ PERSONAL = _rx(
     "میری قسط", "میرا کیس", "میری شکایت کا", "کا کیا بنا", "ابھی تک نہیں", "کب آئے گا میرا", "کب آئے گی میری",
     r"\b(?:file|application|case|claim|darkhwast)\b.*\bkahan tak (?:pohan|pahun|puhan|pohn)", "کہاں تک پہنچ",
 )
+# A phone or SIM that was blocked is a situation with a published remedy (register the phone and pay
+# its tax; re-verify the SIM, renew the expired CNIC): "mera phone block ho gaya pta wala", "meri sim
+# achanak band ho gayi, cnic expire tha", "میری سم بند ہو گئی ہے". It is a personal case when the
+# message asks someone to act on it ("IMEI dekh kar khol dein", "usko block kar do").
+_DEVICE_BLOCKED = _rx(
+    r"\b(?:phone|mobile|fone|sim|device|iphone|handset)\b.*\b(?:block|blocked|band)\b",
+    "(?:فون|موبائل|سم).*(?:بلاک|بند)",
+)
+_ACT_FOR_ME = _rx(
+    r"\b(?:kar do|kardo|kar dein|kar den|karwa do|karwa dein|khol do|khol dein|kholen|kholo|unblock kar\w*"
+    r"|check karo|check kar do|check kar dein|dekh kar|dekh lo|please check|unblock my|unblock it)\b",
+    "کھول دیں", "کر دیں", "کروا دیں", "دیکھ کر", "کھولیں",
+)
 # A message that gives a personal identifier and asks to have it looked up is a personal case, even
 # when it says "how" ("PSID pay kiya, phone abhi bhi block hai, IMEI 3567..., check karo").
 _IDENTIFIER = _rx(
@@ -257,7 +270,7 @@ def route_message(text: str) -> Route:
         return Route(Outcome.HANDOFF, HandoffReason.SENSITIVE, "harmful_request")
     if HUMAN.search(t):
         return Route(Outcome.HANDOFF, HandoffReason.USER_REQUESTED, "asked_for_person")
-    if PERSONAL.search(t) and not _HOW.search(t):
+    if PERSONAL.search(t) and not _HOW.search(t) and not (_DEVICE_BLOCKED.search(t) and not _ACT_FOR_ME.search(t)):
         return Route(Outcome.HANDOFF, HandoffReason.PERSONAL_CASE, "personal_case")
     if _IDENTIFIER.search(t) and _LOOK_UP.search(t):
         return Route(Outcome.HANDOFF, HandoffReason.PERSONAL_CASE, "personal_identifier")

@@ -88,6 +88,10 @@ def test_smalltalk(text: str, kind: str) -> None:
     ("connect me to an agent", HandoffReason.USER_REQUESTED),
     ("ایجنٹ سے بات کروائیں", HandoffReason.USER_REQUESTED),
     ("میرا ریفرنس نمبر 04 11234 5678900 ہے بل کتنا ہے", HandoffReason.PERSONAL_CASE),
+    # a blocked phone or SIM someone is asked to act on
+    ("sim meri cnic pe kisi aur ne nikalwa li h usko block karwa do mere liye", HandoffReason.PERSONAL_CASE),
+    ("my phone is blocked, please unblock it", HandoffReason.PERSONAL_CASE),
+    ("میری سم بند ہو گئی ہے اسے کھول دیں", HandoffReason.PERSONAL_CASE),
 ])
 def test_the_narrowed_rules_still_catch_the_real_cases(text: str, reason: HandoffReason) -> None:
     assert route_message(text).reason is reason
@@ -172,6 +176,17 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     "bank mein job karta hoon salaried hoon, pehli dafa return file karni hai. kya kya documents chahiye",
 ])
 def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
+    assert route_message(text).outcome is None
+
+
+@pytest.mark.parametrize("text", [
+    # a blocked phone or SIM, told: the remedy is published (register the phone, re-verify the SIM)
+    "mera phone block ho gaya pta wala",
+    "meri sim achanak band ho gayi, pata chala cnic expire tha. ab kya karna hoga",
+    "my phone got blocked by pta",
+    "میری سم بند ہو گئی ہے شناختی کارڈ کی میعاد ختم تھی",
+])
+def test_a_blocked_phone_or_sim_told_is_no_personal_case(text: str) -> None:
     assert route_message(text).outcome is None
 
 
