@@ -174,19 +174,14 @@ def test_self_harm_is_an_emergency_of_its_own_kind(text: str) -> None:
     # a province names a Pakistani licence; a job names no off-topic question when a return is filed
     "dubai mein hoon aur mera KP ka licence expire ho gaya hai, yahan se renew kaise karun",
     "bank mein job karta hoon salaried hoon, pehli dafa return file karni hai. kya kya documents chahiye",
-])
-def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
-    assert route_message(text).outcome is None
-
-
-@pytest.mark.parametrize("text", [
-    # a blocked phone or SIM, told: the remedy is published (register the phone, re-verify the SIM)
+    # a blocked phone or SIM, told, is no personal case: the remedy is published (register the phone,
+    # re-verify the SIM)
     "mera phone block ho gaya pta wala",
     "meri sim achanak band ho gayi, pata chala cnic expire tha. ab kya karna hoga",
     "my phone got blocked by pta",
     "میری سم بند ہو گئی ہے شناختی کارڈ کی میعاد ختم تھی",
 ])
-def test_a_blocked_phone_or_sim_told_is_no_personal_case(text: str) -> None:
+def test_words_that_look_like_other_rules_in_service_questions(text: str) -> None:
     assert route_message(text).outcome is None
 
 
