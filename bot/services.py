@@ -145,7 +145,8 @@ class ServiceVocabulary:
         contains, word order and filler words aside and Latin words by spelling key ("nayi bike ki
         registration" contains "bike registration", and "licens pakka" "pakka license"): the sum over the
         phrase's words of log(services / services whose keywords have the word)."""
-        found = match_keys(text)
+        seq = phrase_keys(text)  # in order, for the phrases as written below
+        found = frozenset(seq)  # = match_keys(text)
         out: dict[str, float] = {}
         matched: dict[str, list[frozenset[str]]] = {}
         for keys, owners, weight in self._phrases:
@@ -170,8 +171,6 @@ class ServiceVocabulary:
         # and the other must be named by more than words of the first's own phrase as the message
         # writes it: "بی آئی ایس پی کا سروے" names the NSER survey, whose phrase contains the "BISP"
         # that names Kafaalat, so Kafaalat, which asks for the survey, does not make it a document
-        seq = phrase_keys(text)
-
         def as_written(keys: frozenset[str]) -> bool:  # the phrase's words side by side in the message
             return any(frozenset(seq[i:i + len(keys)]) == keys for i in range(len(seq) - len(keys) + 1))
 
